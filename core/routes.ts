@@ -1,0 +1,84 @@
+import type { Permission } from './identity/policy';
+
+/**
+ * The one route table. CDK builds API Gateway resources, methods and Lambda integrations from it;
+ * the local gateway matches requests with it; handlers find their operation by route id.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A handler is one Lambda (lambdas/api/<name>/) serving every route of one resource. */
+export const handlerNames = ['health', 'me', 'projects'] as const;
+export type HandlerName = (typeof handlerNames)[number];
+
+export interface RouteDef {
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** API Gateway resource path, with {param} segments. */
+  readonly path: string;
+  readonly handler: HandlerName;
+  /** `public` routes skip the authorizer; every other route requires a signed-in principal. */
+  readonly permission: Permission | 'public';
+}
+
+export const routes = [
+  { id: 'getHealth', method: 'GET', path: '/health', handler: 'health', permission: 'public' },
+  { id: 'getMe', method: 'GET', path: '/v1/me', handler: 'me', permission: 'me:read' },
+  { id: 'listProjects', method: 'GET', path: '/v1/projects', handler: 'projects', permission: 'projects:list' },
+  { id: 'createProject', method: 'POST', path: '/v1/projects', handler: 'projects', permission: 'projects:create' },
+  { id: 'getProject', method: 'GET', path: '/v1/projects/{projectId}', handler: 'projects', permission: 'project:read' },
+  { id: 'updateProject', method: 'PATCH', path: '/v1/projects/{projectId}', handler: 'projects', permission: 'project:update' },
+  { id: 'deleteProject', method: 'DELETE', path: '/v1/projects/{projectId}', handler: 'projects', permission: 'project:delete' },
+] as const satisfies readonly RouteDef[];
+
+export type Route = (typeof routes)[number];
+export type RouteId = Route['id'];
+export type RoutesOf<H extends HandlerName> = Extract<Route, { handler: H }>;
+
+const segments = (path: string): string[] => path.split('/').filter((s) => s !== '');
+
+export type RouteMatch =
+  | { kind: 'match'; route: Route; pathParameters: Record<string, string> }
+  | { kind: 'notFound' }
+  | { kind: 'methodNotAllowed'; allowed: HttpMethod[] };
+
+const matchPath = (template: string, actual: string[]): Record<string, string> | undefined => {
+  const parts = segments(template);
+  if (parts.length !== actual.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, part] of parts.entries()) {
+    const value = actual[i] ?? '';
+    if (part.startsWith('{') && part.endsWith('}')) {
+      if (value === '') return undefined;
+      params[part.slice(1, -1)] = value;
+    } else if (part !== value) {
+      return undefined;
+    }
+  }
+  return params;
+};
+
+/** Match a concrete request path (already URL-decoded per segment by the caller) to a route. */
+export const matchRoute = (method: string, path: string): RouteMatch => {
+  const actual = segments(path).map((s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  });
+  const allowed: HttpMethod[] = [];
+  for (const route of routes) {
+    const params = matchPath(route.path, actual);
+    if (!params) continue;
+    if (route.method === method) return { kind: 'match', route, pathParameters: params };
+    allowed.push(route.method);
+  }
+  return allowed.length > 0 ? { kind: 'methodNotAllowed', allowed } : { kind: 'notFound' };
+};
+
+/** Find the route API Gateway invoked, from the proxy event's `resource` and `httpMethod`. */
+export const routeFor = (method: string, resource: string): Route | undefined =>
+  routes.find((r) => r.method === method && r.path === resource);
+
+export const routesOf = <H extends HandlerName>(handler: H): RoutesOf<H>[] =>
+  routes.filter((r): r is RoutesOf<H> => r.handler === handler);

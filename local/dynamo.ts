@@ -1,0 +1,57 @@
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { ensureTable } from '../adapters/aws/dynamo-table';
+
+export interface LocalDynamo {
+  endpoint: string;
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  close(): Promise<void>;
+}
+
+/**
+ * DynamoDB for the embedded stack: dynalite speaking the real wire protocol on a loopback port,
+ * persisted under `path` (or in memory when path is undefined, for tests).
+ */
+export const startLocalDynamo = async (opts: { path?: string; tableName?: string }): Promise<LocalDynamo> => {
+  const server = dynalite({
+    ...(opts.path === undefined ? {} : { path: opts.path }),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const tableName = opts.tableName ?? 'opsconductor';
+  await ensureTable(client, tableName);
+  return {
+    endpoint,
+    client,
+    doc,
+    tableName,
+    close: async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+    },
+  };
+};
