@@ -1,0 +1,24 @@
+import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { DomainEvent, EventBus } from '../../core/ports/event-bus';
+
+const MAX_ENTRIES_PER_CALL = 10;
+
+/** Publishes domain events to the custom bus. Partial failures are errors, not silently dropped events. */
+export const createEventBridgeBus = ({ client, busName }: { client: EventBridgeClient; busName: string }): EventBus => ({
+  publish: async (events: readonly DomainEvent[]) => {
+    for (let i = 0; i < events.length; i += MAX_ENTRIES_PER_CALL) {
+      const entries: PutEventsRequestEntry[] = events.slice(i, i + MAX_ENTRIES_PER_CALL).map((e) => ({
+        EventBusName: busName,
+        Source: e.source,
+        DetailType: e.detailType,
+        Detail: JSON.stringify(e.detail),
+        ...(e.resources ? { Resources: [...e.resources] } : {}),
+      }));
+      const res = await client.send(new PutEventsCommand({ Entries: entries }));
+      if ((res.FailedEntryCount ?? 0) > 0) {
+        const failures = (res.Entries ?? []).filter((r) => r.ErrorCode).map((r) => `${r.ErrorCode ?? ''}: ${r.ErrorMessage ?? ''}`);
+        throw new Error(`EventBridge rejected ${res.FailedEntryCount ?? 0} event(s): ${failures.join('; ')}`);
+      }
+    }
+  },
+});

@@ -1,0 +1,4 @@
+import { awsApiRuntime } from '../../aws-runtime';
+import { makeProjectsHandler } from './handler';
+
+export const handler = makeProjectsHandler(awsApiRuntime());

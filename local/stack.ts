@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { createDynamoProjectStore } from '../adapters/aws/project-store';
+import { createLocalEventBus } from '../adapters/local/event-bus';
+import { systemClock } from '../core/clock';
+import { createIdGenerator } from '../core/ids';
+import { makeHealthHandler } from '../lambdas/api/health/handler';
+import { makeMeHandler } from '../lambdas/api/me/handler';
+import { makeProjectsHandler } from '../lambdas/api/projects/handler';
+import { makeAuthorizer } from '../lambdas/authorizer/handler';
+import { createTokenVerifier } from '../lambdas/authorizer/verifier';
+import { startLocalDynamo } from './dynamo';
+import { createGateway, type ProxyHandler } from './gateway';
+import { createLocalIdentityProvider } from './identity';
+import { acquireDataDirLock } from './lock';
+
+/**
+ * The local composition root: the same handlers as on AWS, handed local adapters.
+ * Nothing else in the code base knows whether it runs locally.
+ */
+export const LOCAL_USER_POOL_ID = 'local_opsconductor';
+export const LOCAL_CLIENT_ID = 'opsconductor-console';
+
+export interface StackOptions {
+  dataDir: string;
+  port: number;
+  host?: string;
+  webRoot?: string | undefined;
+  admin?: { email?: string | undefined; password?: string | undefined };
+  logger: Logger;
+}
+
+export interface RunningStack {
+  url: string;
+  admin: { created: boolean; username: string; generatedPassword?: string };
+  close(): Promise<void>;
+}
+
+export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
+  const host = opts.host ?? '127.0.0.1';
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const lock = acquireDataDirLock(opts.dataDir);
+  const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
+  const close = async () => {
+    for (const c of cleanups.reverse()) await c();
+  };
+  try {
+    const dynamo = await startLocalDynamo({ path: path.join(opts.dataDir, 'dynamo') });
+    cleanups.push(() => dynamo.close());
+
+    // Listen first: the token issuer is this server's URL, which needs the port.
+    let gateway: ReturnType<typeof createGateway> | undefined;
+    const server = createServer((req, res) => {
+      if (gateway) {
+        void gateway(req, res);
+        return;
+      }
+      res.writeHead(503, { 'Retry-After': '1' }).end();
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port, host, resolve);
+    });
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => {
+            resolve();
+          });
+          server.closeAllConnections();
+        }),
+    );
+    const url = `http://${host}:${(server.address() as AddressInfo).port}`;
+    const issuer = `${url}/local-idp`;
+
+    const clock = systemClock;
+    const ids = createIdGenerator(clock, randomBytes);
+    const logger = opts.logger;
+    const idp = await createLocalIdentityProvider({
+      doc: dynamo.doc,
+      tableName: dynamo.tableName,
+      dataDir: opts.dataDir,
+      issuer,
+      clientId: LOCAL_CLIENT_ID,
+      userPoolId: LOCAL_USER_POOL_ID,
+      clock,
+    });
+    const admin = await idp.ensureAdmin(opts.admin ?? {});
+
+    const bus = createLocalEventBus({
+      clock,
+      ids,
+      onDeliveryError: (rule, event, error) => {
+        logger.error('event delivery failed', { rule, eventId: event.id, detailType: event['detail-type'], error: error as Error });
+      },
+    });
+    bus.addRule({
+      name: 'log-domain-events',
+      pattern: { source: [{ prefix: 'opsconductor.' }] },
+      target: (event) => {
+        logger.info('event', { id: event.id, source: event.source, detailType: event['detail-type'] });
+        return Promise.resolve();
+      },
+    });
+    cleanups.push(() => bus.drain());
+
+    const http = { logger, consoleOrigin: undefined };
+    const store = createDynamoProjectStore({ ddb: dynamo.doc, tableName: dynamo.tableName });
+    const handlers: Record<'health' | 'me' | 'projects', ProxyHandler> = {
+      health: makeHealthHandler(http),
+      me: makeMeHandler(http),
+      projects: makeProjectsHandler({ ...http, store, bus, clock, ids }),
+    };
+    const authorizer = makeAuthorizer({
+      verifier: createTokenVerifier({ issuer, clientId: LOCAL_CLIENT_ID, jwks: idp.jwks() as never }),
+      logger,
+    });
+    gateway = createGateway({
+      handlers,
+      authorizer,
+      idp,
+      logger,
+      webRoot: opts.webRoot,
+      consoleConfig: {
+        region: 'local',
+        userPoolId: LOCAL_USER_POOL_ID,
+        userPoolClientId: LOCAL_CLIENT_ID,
+        identityEndpoint: `${url}/local-idp/`,
+        apiBaseUrl: '',
+      },
+    });
+    return { url, admin, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+};
