@@ -69,7 +69,9 @@ const sendError = (res: ServerResponse, error: AppError | ErrorBody, status: num
   send(res, status, { 'Content-Type': 'application/json; charset=utf-8', 'X-Request-Id': requestId, 'Cache-Control': 'no-store', ...extra }, JSON.stringify(body));
 };
 
-const lambdaContext = (requestId: string, functionName: string): Context => {
+type LambdaContext = Omit<Context, 'done' | 'fail' | 'succeed'>;
+
+const lambdaContext = (requestId: string, functionName: string): LambdaContext => {
   const deadline = Date.now() + 29_000; // API Gateway's integration timeout
   return {
     callbackWaitsForEmptyEventLoop: false,
@@ -81,9 +83,6 @@ const lambdaContext = (requestId: string, functionName: string): Context => {
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 };
 
@@ -208,7 +207,7 @@ export const createGateway = (deps: GatewayDeps) => {
       event.requestContext.authorizer = { ...result.context, principalId: result.principalId };
     }
 
-    const out = await deps.handlers[route.handler](event, lambdaContext(requestId, `opsconductor-${route.handler}`));
+    const out = await deps.handlers[route.handler](event, lambdaContext(requestId, `opsconductor-${route.handler}`) as Context);
     const outHeaders: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(out.headers ?? {})) outHeaders[k] = String(v);
     for (const [k, v] of Object.entries(out.multiValueHeaders ?? {})) outHeaders[k] = v.map(String);

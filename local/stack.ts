@@ -44,7 +44,11 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
   const host = opts.host ?? '127.0.0.1';
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const lock = acquireDataDirLock(opts.dataDir);
-  const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
+  const cleanups: (() => Promise<void> | void)[] = [
+    () => {
+      lock.release();
+    },
+  ];
   const close = async () => {
     for (const c of cleanups.reverse()) await c();
   };
@@ -53,10 +57,10 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
     cleanups.push(() => dynamo.close());
 
     // Listen first: the token issuer is this server's URL, which needs the port.
-    let gateway: ReturnType<typeof createGateway> | undefined;
+    const ready: { gateway?: ReturnType<typeof createGateway> } = {};
     const server = createServer((req, res) => {
-      if (gateway) {
-        void gateway(req, res);
+      if (ready.gateway) {
+        void ready.gateway(req, res);
         return;
       }
       res.writeHead(503, { 'Retry-After': '1' }).end();
@@ -88,6 +92,9 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       clientId: LOCAL_CLIENT_ID,
       userPoolId: LOCAL_USER_POOL_ID,
       clock,
+      onInternalError: (error) => {
+        logger.error('identity provider error', { error: error as Error });
+      },
     });
     const admin = await idp.ensureAdmin(opts.admin ?? {});
 
@@ -116,10 +123,10 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       projects: makeProjectsHandler({ ...http, store, bus, clock, ids }),
     };
     const authorizer = makeAuthorizer({
-      verifier: createTokenVerifier({ issuer, clientId: LOCAL_CLIENT_ID, jwks: idp.jwks() as never }),
+      verifier: createTokenVerifier({ issuer, clientId: LOCAL_CLIENT_ID, jwks: idp.jwks() }),
       logger,
     });
-    gateway = createGateway({
+    ready.gateway = createGateway({
       handlers,
       authorizer,
       idp,

@@ -21,5 +21,5 @@ export const decodeCursor = (cursor: string | undefined, allowedKeys: readonly s
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid;
   const entries = Object.entries(parsed);
   if (entries.length === 0 || !entries.every(([k, v]) => allowedKeys.includes(k) && typeof v === 'string')) throw invalid;
-  return Object.fromEntries(entries) as DynamoKey;
+  return Object.fromEntries(entries as [string, string][]);
 };

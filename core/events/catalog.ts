@@ -68,5 +68,5 @@ export const catalogAsJsonSchema = (): CatalogEntry[] =>
     source: e.source,
     detailType: e.detailType,
     description: e.description,
-    schema: z.toJSONSchema(e.schema, { io: 'output' }) as Record<string, unknown>,
+    schema: z.toJSONSchema(e.schema, { io: 'output' }),
   }));

@@ -101,7 +101,7 @@ export const proxyEvent = (
 ): APIGatewayProxyEvent => {
   const route = routes.find((r) => r.id === routeId);
   if (!route) throw new Error(`no route ${routeId}`);
-  const path = Object.entries(opts.pathParameters ?? {}).reduce((p, [k, v]) => p.replace(`{${k}}`, v), route.path as string);
+  const path = Object.entries(opts.pathParameters ?? {}).reduce<string>((p, [k, v]) => p.replace(`{${k}}`, v), route.path);
   return {
     resource: route.path,
     path,
