@@ -34,7 +34,8 @@ export const createLocalEventBus = (deps: LocalBusDeps): LocalEventBus => {
 
   const deliver = (rule: (typeof rules)[number], envelope: EventEnvelope): void => {
     const p = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => rule.target(envelope))
+      // Each target gets its own copy, as it would after EventBridge serialised the event.
+      .then(() => rule.target(structuredClone(envelope)))
       .catch((error: unknown) => {
         deps.onDeliveryError(rule.name, envelope, error);
       })
@@ -58,7 +59,6 @@ export const createLocalEventBus = (deps: LocalBusDeps): LocalEventBus => {
           time: deps.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
           region: deps.region ?? 'local',
           resources: [...(e.resources ?? [])],
-          // Consumers get their own copy, as they would after EventBridge serialised it.
           detail: JSON.parse(JSON.stringify(e.detail)) as unknown,
         };
         for (const rule of rules) if (rule.matches(envelope)) deliver(rule, envelope);
