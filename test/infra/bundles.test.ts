@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fromRoot } from '../../cdk/lib/paths';
+import { admin, proxyEvent } from '../support/fakes';
+
+/**
+ * The Lambda bundles that `cdk synth` builds (ESM, minified, createRequire banner) load and answer
+ * in a plain Node process, as the Lambda runtime would import them. Catches what unit tests
+ * cannot: a bundling or module-format mistake.
+ */
+let workDir: string;
+let outDir: string;
+let assets: Record<string, string>;
+
+beforeAll(() => {
+  // Like the nodejs22.x runtime: the AWS SDK is there, nothing else from our node_modules is.
+  workDir = mkdtempSync(path.join(tmpdir(), 'opsc-synth-'));
+  mkdirSync(path.join(workDir, 'node_modules'));
+  symlinkSync(fromRoot('node_modules/@aws-sdk'), path.join(workDir, 'node_modules/@aws-sdk'));
+  outDir = path.join(workDir, 'cdk.out');
+  execFileSync(process.execPath, [fromRoot('node_modules/aws-cdk/bin/cdk'), 'synth', '--quiet', '-o', outDir], {
+    cwd: fromRoot(),
+    stdio: 'pipe',
+    env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' },
+  });
+  const template = JSON.parse(readFileSync(path.join(outDir, 'OpsConductor.template.json'), 'utf8')) as {
+    Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
+  };
+  assets = {};
+  for (const [id, r] of Object.entries(template.Resources)) {
+    const asset = r.Metadata?.['aws:asset:path'];
+    const name = /^Api(\w+?)(?:Handler)?Function/.exec(id)?.[1];
+    if (r.Type === 'AWS::Lambda::Function' && asset && name) assets[name.toLowerCase()] = path.join(outDir, asset, 'index.mjs');
+  }
+}, 120_000);
+
+afterAll(() => {
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+const invoke = (name: string, event: unknown, env: Record<string, string> = {}): { ok: boolean; value: unknown } => {
+  const bundle = assets[name];
+  if (!bundle) throw new Error(`no bundle for ${name}: ${Object.keys(assets).join(', ')}`);
+  const script = `
+    const { handler } = await import(${JSON.stringify(`file://${bundle}`)});
+    try { process.stdout.write(JSON.stringify({ ok: true, value: await handler(JSON.parse(process.env.EVENT), { getRemainingTimeInMillis: () => 29000 }) })); }
+    catch (e) { process.stdout.write(JSON.stringify({ ok: false, value: String(e && e.message) })); }`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH ?? '', EVENT: JSON.stringify(event), AWS_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return JSON.parse(out) as { ok: boolean; value: unknown };
+};
+
+const apiEnv = { TABLE_NAME: 't', EVENT_BUS_NAME: 'b', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' };
+
+describe('synthesized Lambda bundles', () => {
+  it('builds one bundle per handler and the authorizer', () => {
+    expect(Object.keys(assets).sort()).toEqual(['authorizer', 'health', 'me', 'projects']);
+  });
+
+  it('health answers 200', () => {
+    const res = invoke('health', proxyEvent('getHealth'), apiEnv);
+
+    expect(res).toMatchObject({ ok: true, value: { statusCode: 200, body: '{"status":"ok"}' } });
+  });
+
+  it('me answers with the principal the authorizer handed over', () => {
+    const res = invoke('me', proxyEvent('getMe', { principal: admin }), apiEnv);
+
+    expect(res).toMatchObject({ ok: true, value: { statusCode: 200 } });
+    expect(JSON.parse((res.value as { body: string }).body)).toMatchObject({ username: 'admin', groups: ['admins'] });
+  });
+
+  it('projects validates before touching DynamoDB', () => {
+    const res = invoke('projects', proxyEvent('createProject', { principal: admin, body: '{"name":' }), apiEnv);
+
+    expect(res).toMatchObject({ ok: true, value: { statusCode: 400 } });
+    expect(JSON.parse((res.value as { body: string }).body)).toMatchObject({ error: { code: 'INVALID_JSON' } });
+  });
+
+  it('the authorizer answers Unauthorized to a garbage token without any network', () => {
+    const event = { type: 'REQUEST', methodArn: 'arn:aws:execute-api:eu-west-1:1:a/prod/GET/v1/me', headers: { Authorization: 'Bearer nonsense' } };
+
+    const res = invoke('authorizer', event, {
+      TOKEN_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc',
+      TOKEN_CLIENT_ID: 'client',
+    });
+
+    expect(res).toEqual({ ok: false, value: 'Unauthorized' });
+  });
+
+  it('a handler refuses to start without its configuration', () => {
+    const res = (() => {
+      try {
+        return invoke('projects', proxyEvent('listProjects', { principal: admin }));
+      } catch (e) {
+        return { ok: false, value: String((e as { stderr?: string }).stderr) };
+      }
+    })();
+
+    expect(res.ok).toBe(false);
+    expect(String(res.value)).toContain('TABLE_NAME');
+  });
+});
