@@ -1,4 +1,6 @@
 declare module 'dynalite' {
-  const dynalite: (options?: Record<string, unknown>) => import('node:http').Server;
+  import type { Server } from 'node:http';
+
+  const dynalite: (options?: Record<string, unknown>) => Server;
   export default dynalite;
 }

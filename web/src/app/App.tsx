@@ -1,0 +1,95 @@
+import Alert from '@cloudscape-design/components/alert';
+import Box from '@cloudscape-design/components/box';
+import Spinner from '@cloudscape-design/components/spinner';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { ApiClient } from '../api/client';
+import { messageOf } from '../api/errors';
+import { getMe } from '../api/me';
+import type { Me } from '../api/types';
+import { AuthSession } from '../auth/session';
+import { SignInPage } from '../pages/sign-in/SignInPage';
+import type { RuntimeConfig } from './config';
+import { FlashProvider } from './flash';
+import { MeContext, ServicesContext, type Services } from './services';
+import { Shell } from './Shell';
+
+const Centered = ({ children }: { children: ReactNode }) => (
+  <main>
+    <Box padding={{ vertical: 'xxxl', horizontal: 'l' }} textAlign="center">
+      {children}
+    </Box>
+  </main>
+);
+
+/** Composition root of the console: one session, one API client, then sign-in or the shell. */
+export const App = ({ config }: { config: RuntimeConfig }) => {
+  const services = useMemo<Services>(() => {
+    const session = new AuthSession(config);
+    return { config, session, api: new ApiClient(config.apiBaseUrl, session) };
+  }, [config]);
+  const { session, api } = services;
+
+  const subscribe = useCallback((listener: () => void) => session.subscribe(listener), [session]);
+  const state = useSyncExternalStore(subscribe, () => session.state);
+  const [restoring, setRestoring] = useState(true);
+  const [me, setMe] = useState<Me | undefined>(undefined);
+  const [meError, setMeError] = useState<string | undefined>(undefined);
+
+  useEffect(() => {
+    let live = true;
+    void session.restore().finally(() => {
+      if (live) setRestoring(false);
+    });
+    return () => {
+      live = false;
+    };
+  }, [session]);
+
+  useEffect(() => {
+    if (state.status !== 'signedIn') {
+      setMe(undefined);
+      setMeError(undefined);
+      return;
+    }
+    const controller = new AbortController();
+    getMe(api, controller.signal).then(
+      (value) => {
+        setMe(value);
+        setMeError(undefined);
+      },
+      (e: unknown) => {
+        if (!controller.signal.aborted) setMeError(messageOf(e));
+      },
+    );
+    return () => {
+      controller.abort();
+    };
+  }, [api, state.status]);
+
+  let body;
+  if (restoring && state.status === 'signedOut') {
+    body = (
+      <Centered>
+        <Spinner size="large" />
+        <Box variant="p">Loading OpsConductor…</Box>
+      </Centered>
+    );
+  } else if (state.status === 'signedOut') {
+    body = <SignInPage {...(state.reason === undefined ? {} : { notice: state.reason })} />;
+  } else {
+    body = (
+      <MeContext.Provider value={me}>
+        <FlashProvider>
+          {meError !== undefined && (
+            <Alert type="error" header="Your profile could not be loaded">
+              {meError}
+            </Alert>
+          )}
+          <Shell />
+        </FlashProvider>
+      </MeContext.Provider>
+    );
+  }
+
+  return <ServicesContext.Provider value={services}>{body}</ServicesContext.Provider>;
+};

@@ -1,0 +1,25 @@
+/** The console's sections, in side-navigation order. */
+export interface Section {
+  id: string;
+  title: string;
+  href: string;
+  /** What the section will be for, shown on its page until it is built. */
+  purpose: string;
+  built: boolean;
+}
+
+export const sections: readonly Section[] = [
+  { id: 'projects', title: 'Projects', href: '/projects', purpose: 'Group targets, jobs and people.', built: true },
+  { id: 'targets', title: 'Targets', href: '/targets', purpose: 'The inventory of Linux (SSH) and Windows (WinRM) hosts.', built: false },
+  { id: 'credentials', title: 'Credentials', href: '/credentials', purpose: 'Connection secrets, kept in the secret store.', built: false },
+  { id: 'jobs', title: 'Jobs', href: '/jobs', purpose: 'Ordered steps with typed parameters.', built: false },
+  { id: 'runs', title: 'Runs', href: '/runs', purpose: 'Job runs and their live output.', built: false },
+  { id: 'schedules', title: 'Schedules', href: '/schedules', purpose: 'Runs on a cron or rate schedule.', built: false },
+  { id: 'triggers', title: 'Triggers', href: '/triggers', purpose: 'Runs started by events.', built: false },
+  { id: 'notifications', title: 'Notifications', href: '/notifications', purpose: 'Channels told about runs.', built: false },
+  { id: 'audit', title: 'Audit', href: '/audit', purpose: 'Who did what, and when.', built: false },
+  { id: 'settings', title: 'Settings', href: '/settings', purpose: 'Console and account settings.', built: false },
+];
+
+export const sectionFor = (pathname: string): Section | undefined =>
+  sections.find((s) => pathname === s.href || pathname.startsWith(`${s.href}/`));
