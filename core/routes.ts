@@ -7,7 +7,7 @@ import type { Permission } from './identity/policy';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A handler is one Lambda (lambdas/api/<name>/) serving every route of one resource. */
-export const handlerNames = ['health', 'me', 'projects'] as const;
+export const handlerNames = ['health', 'me', 'projects', 'users', 'members', 'api-keys', 'settings'] as const;
 export type HandlerName = (typeof handlerNames)[number];
 
 export interface RouteDef {
@@ -28,6 +28,18 @@ export const routes = [
   { id: 'getProject', method: 'GET', path: '/v1/projects/{projectId}', handler: 'projects', permission: 'project:read' },
   { id: 'updateProject', method: 'PATCH', path: '/v1/projects/{projectId}', handler: 'projects', permission: 'project:update' },
   { id: 'deleteProject', method: 'DELETE', path: '/v1/projects/{projectId}', handler: 'projects', permission: 'project:delete' },
+  { id: 'listUsers', method: 'GET', path: '/v1/users', handler: 'users', permission: 'users:read' },
+  { id: 'inviteUser', method: 'POST', path: '/v1/users', handler: 'users', permission: 'users:manage' },
+  { id: 'updateUser', method: 'PATCH', path: '/v1/users/{userId}', handler: 'users', permission: 'users:manage' },
+  { id: 'deleteUser', method: 'DELETE', path: '/v1/users/{userId}', handler: 'users', permission: 'users:manage' },
+  { id: 'listMembers', method: 'GET', path: '/v1/projects/{projectId}/members', handler: 'members', permission: 'members:read' },
+  { id: 'putMember', method: 'PUT', path: '/v1/projects/{projectId}/members/{userId}', handler: 'members', permission: 'members:manage' },
+  { id: 'removeMember', method: 'DELETE', path: '/v1/projects/{projectId}/members/{userId}', handler: 'members', permission: 'members:manage' },
+  { id: 'listApiKeys', method: 'GET', path: '/v1/projects/{projectId}/api-keys', handler: 'api-keys', permission: 'apiKeys:read' },
+  { id: 'createApiKey', method: 'POST', path: '/v1/projects/{projectId}/api-keys', handler: 'api-keys', permission: 'apiKeys:manage' },
+  { id: 'revokeApiKey', method: 'DELETE', path: '/v1/projects/{projectId}/api-keys/{keyId}', handler: 'api-keys', permission: 'apiKeys:manage' },
+  { id: 'getSettings', method: 'GET', path: '/v1/settings', handler: 'settings', permission: 'settings:read' },
+  { id: 'updateSettings', method: 'PATCH', path: '/v1/settings', handler: 'settings', permission: 'settings:manage' },
 ] as const satisfies readonly RouteDef[];
 
 export type Route = (typeof routes)[number];

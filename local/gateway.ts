@@ -12,6 +12,7 @@ import type {
 } from 'aws-lambda';
 import { AppError, internalErrorBody, type ErrorBody } from '../core/errors';
 import { matchRoute, type HandlerName } from '../core/routes';
+import type { TakeResult } from '../core/throttling';
 import type { LocalIdentityProvider } from './identity';
 
 /**
@@ -29,6 +30,8 @@ export interface GatewayDeps {
   consoleConfig: Record<string, string>;
   webRoot: string | undefined;
   logger: Logger;
+  /** Per-caller rate limit, as API Gateway's usage plans apply it. */
+  throttle: { take(key: string): TakeResult };
 }
 
 /** API Gateway's own payload limit; the handler chain enforces the API's smaller one. */
@@ -202,6 +205,12 @@ export const createGateway = (deps: GatewayDeps) => {
       const allowed = result.policyDocument.Statement.some((s) => s.Effect === 'Allow');
       if (!allowed) {
         sendError(res, new AppError('FORBIDDEN', 'You are not allowed to do this.', { requestId }), 403, requestId);
+        return;
+      }
+      const taken = deps.throttle.take(`${String(result.context?.principalType)}:${result.principalId}`);
+      if (!taken.allowed) {
+        const err = new AppError('TOO_MANY_REQUESTS', 'Too many requests; slow down and retry later.', { retryAfterSeconds: taken.retryAfterSeconds });
+        sendError(res, err, 429, requestId, { 'Retry-After': String(taken.retryAfterSeconds) });
         return;
       }
       event.requestContext.authorizer = { ...result.context, principalId: result.principalId };

@@ -4,13 +4,20 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { createDynamoApiKeyStore, createDynamoMemberStore, createDynamoUserAccessStore } from '../adapters/aws/access-store';
 import { createDynamoProjectStore } from '../adapters/aws/project-store';
 import { createLocalEventBus } from '../adapters/local/event-bus';
-import { systemClock } from '../core/clock';
+import { systemClock, type Clock } from '../core/clock';
 import { createIdGenerator } from '../core/ids';
+import type { HandlerName } from '../core/routes';
+import { createTokenBuckets, defaultRateLimit, type RateLimit } from '../core/throttling';
+import { makeApiKeysHandler } from '../lambdas/api/api-keys/handler';
 import { makeHealthHandler } from '../lambdas/api/health/handler';
 import { makeMeHandler } from '../lambdas/api/me/handler';
+import { makeMembersHandler } from '../lambdas/api/members/handler';
 import { makeProjectsHandler } from '../lambdas/api/projects/handler';
+import { makeSettingsHandler } from '../lambdas/api/settings/handler';
+import { makeUsersHandler } from '../lambdas/api/users/handler';
 import { makeAuthorizer } from '../lambdas/authorizer/handler';
 import { createTokenVerifier } from '../lambdas/authorizer/verifier';
 import { startLocalDynamo } from './dynamo';
@@ -32,6 +39,11 @@ export interface StackOptions {
   webRoot?: string | undefined;
   admin?: { email?: string | undefined; password?: string | undefined };
   logger: Logger;
+  /** Tests move time forward (API key expiry, lockouts); everything else uses the system clock. */
+  clock?: Clock;
+  rateLimit?: RateLimit;
+  /** Lower scrypt cost for tests that create many users; the default is the strong one. */
+  fastPasswordHashing?: boolean;
 }
 
 export interface RunningStack {
@@ -81,7 +93,7 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
     const url = `http://${host}:${(server.address() as AddressInfo).port}`;
     const issuer = `${url}/local-idp`;
 
-    const clock = systemClock;
+    const clock = opts.clock ?? systemClock;
     const ids = createIdGenerator(clock, randomBytes);
     const logger = opts.logger;
     const idp = await createLocalIdentityProvider({
@@ -92,6 +104,7 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       clientId: LOCAL_CLIENT_ID,
       userPoolId: LOCAL_USER_POOL_ID,
       clock,
+      ...(opts.fastPasswordHashing ? { scryptCost: { N: 1024, r: 8, p: 1 } } : {}),
       onInternalError: (error) => {
         logger.error('identity provider error', { error: error as Error });
       },
@@ -110,20 +123,44 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       pattern: { source: [{ prefix: 'opsconductor.' }] },
       target: (event) => {
         logger.info('event', { id: event.id, source: event.source, detailType: event['detail-type'] });
+        logger.debug('event detail', { id: event.id, detail: event.detail });
         return Promise.resolve();
       },
     });
     cleanups.push(() => bus.drain());
 
-    const http = { logger, consoleOrigin: undefined };
-    const store = createDynamoProjectStore({ ddb: dynamo.doc, tableName: dynamo.tableName });
-    const handlers: Record<'health' | 'me' | 'projects', ProxyHandler> = {
-      health: makeHealthHandler(http),
-      me: makeMeHandler(http),
-      projects: makeProjectsHandler({ ...http, store, bus, clock, ids }),
+    const table = { ddb: dynamo.doc, tableName: dynamo.tableName };
+    const members = createDynamoMemberStore(table);
+    const apiKeys = createDynamoApiKeyStore(table);
+    const userAccess = createDynamoUserAccessStore(table);
+    const deps = {
+      logger,
+      consoleOrigin: undefined,
+      access: { members, bus },
+      projects: createDynamoProjectStore(table),
+      members,
+      apiKeys,
+      userAccess,
+      directory: idp.directory,
+      bus,
+      clock,
+      ids,
+      random: randomBytes,
+    };
+    const handlers: Record<HandlerName, ProxyHandler> = {
+      health: makeHealthHandler(deps),
+      me: makeMeHandler(deps),
+      projects: makeProjectsHandler(deps),
+      users: makeUsersHandler(deps),
+      members: makeMembersHandler(deps),
+      'api-keys': makeApiKeysHandler(deps),
+      settings: makeSettingsHandler(deps),
     };
     const authorizer = makeAuthorizer({
       verifier: createTokenVerifier({ issuer, clientId: LOCAL_CLIENT_ID, jwks: idp.jwks() }),
+      apiKeys,
+      userAccess,
+      clock,
       logger,
     });
     ready.gateway = createGateway({
@@ -131,6 +168,7 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       authorizer,
       idp,
       logger,
+      throttle: createTokenBuckets(opts.rateLimit ?? defaultRateLimit, clock),
       webRoot: opts.webRoot,
       consoleConfig: {
         region: 'local',

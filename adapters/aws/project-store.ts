@@ -1,11 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { table } from '../../core/data-model';
 import { conflict, notFound, versionConflict } from '../../core/errors';
-import type { Page } from '../../core/pagination';
 import type { ProjectStore } from '../../core/ports/project-store';
 import { Project } from '../../core/projects/schema';
-import { decodeCursor, encodeCursor } from './cursor';
+import { queryPage, stripKeys } from './query-page';
 
 /**
  * Projects in the single table:
@@ -106,22 +105,20 @@ export const createDynamoProjectStore = ({ ddb, tableName }: DynamoDeps): Projec
       }
     },
 
-    list: async ({ limit, cursor }) => {
+    list: (page) => {
       const index = table.indexes[0];
-      const res = await ddb.send(
-        new QueryCommand({
+      return queryPage(
+        ddb,
+        {
           TableName: tableName,
           IndexName: index.name,
           KeyConditionExpression: '#pk = :pk',
           ExpressionAttributeNames: { '#pk': index.partitionKey },
           ExpressionAttributeValues: { ':pk': 'PROJECTS' },
-          Limit: limit,
-          ExclusiveStartKey: decodeCursor(cursor, ['PK', 'SK', index.partitionKey, index.sortKey]),
-        }),
+        },
+        page,
+        (i) => Project.parse(i),
       );
-      const page: Page<Project> = { items: (res.Items ?? []).map((i) => Project.parse(stripKeys(i))) };
-      const next = encodeCursor(res.LastEvaluatedKey);
-      return next === undefined ? page : { ...page, nextCursor: next };
     },
 
     update: async (next, expectedVersion) => {
@@ -163,9 +160,4 @@ export const createDynamoProjectStore = ({ ddb, tableName }: DynamoDeps): Projec
       await releaseName(project.name, project.id);
     },
   };
-};
-
-const stripKeys = (item: Record<string, unknown>): Record<string, unknown> => {
-  const keyNames = new Set<string>([table.partitionKey, table.sortKey, ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
-  return Object.fromEntries(Object.entries(item).filter(([k]) => !keyNames.has(k)));
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Actor } from '../identity/principal';
+import { Actor, ApiKeyRole, ProjectRole } from '../identity/principal';
 import { Project, ProjectId } from '../projects/schema';
 
 /**
@@ -53,7 +53,98 @@ export const ProjectDeleted = defineEvent({
   schema: z.object({ projectId: ProjectId, actor: Actor, project: ProjectSnapshot }),
 });
 
-export const eventCatalog: readonly EventDefinition[] = [ProjectCreated, ProjectUpdated, ProjectDeleted];
+const UserRef = z.object({ userId: z.string(), email: z.string().optional() });
+
+export const UserInvited = defineEvent({
+  source: 'opsconductor.identity',
+  detailType: 'User Invited',
+  description: 'A global admin invited a user; they choose a password at first sign-in.',
+  schema: z.object({ actor: Actor, user: UserRef.extend({ admin: z.boolean() }) }),
+});
+
+export const UserUpdated = defineEvent({
+  source: 'opsconductor.identity',
+  detailType: 'User Updated',
+  description: 'A user was disabled, re-enabled, or made or unmade a global admin.',
+  schema: z.object({ actor: Actor, user: UserRef, changes: z.object({ enabled: z.boolean().optional(), admin: z.boolean().optional() }) }),
+});
+
+export const UserDeleted = defineEvent({
+  source: 'opsconductor.identity',
+  detailType: 'User Deleted',
+  description: 'A user was deleted, with their project memberships.',
+  schema: z.object({ actor: Actor, user: UserRef }),
+});
+
+export const MemberRoleChanged = defineEvent({
+  source: 'opsconductor.identity',
+  detailType: 'Member Role Changed',
+  description: 'A user was added to a project or their role in it changed.',
+  schema: z.object({
+    projectId: ProjectId,
+    actor: Actor,
+    member: z.object({ userId: z.string(), role: ProjectRole, previousRole: ProjectRole.optional() }),
+  }),
+});
+
+export const MemberRemoved = defineEvent({
+  source: 'opsconductor.identity',
+  detailType: 'Member Removed',
+  description: 'A user was removed from a project; it takes effect on their next request.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, member: z.object({ userId: z.string(), role: ProjectRole }) }),
+});
+
+const ApiKeyRef = z.object({ keyId: z.string(), name: z.string(), role: ApiKeyRole, expiresAt: z.string() });
+
+export const ApiKeyCreated = defineEvent({
+  source: 'opsconductor.identity',
+  detailType: 'Api Key Created',
+  description: 'A project API key was created (the event never carries the secret).',
+  schema: z.object({ projectId: ProjectId, actor: Actor, apiKey: ApiKeyRef }),
+});
+
+export const ApiKeyRevoked = defineEvent({
+  source: 'opsconductor.identity',
+  detailType: 'Api Key Revoked',
+  description: 'A project API key was revoked; it stops working at once.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, apiKey: ApiKeyRef }),
+});
+
+export const AccessDenied = defineEvent({
+  source: 'opsconductor.audit',
+  detailType: 'Access Denied',
+  description: 'The policy refused a request: who, which route, which project (never the credential).',
+  schema: z.object({
+    actor: Actor,
+    projectId: z.string().optional(),
+    route: z.object({ id: z.string(), method: z.string(), path: z.string() }),
+    answered: z.union([z.literal(403), z.literal(404)]),
+    requestId: z.string(),
+    sourceIp: z.string().optional(),
+  }),
+});
+
+export const SettingsUpdated = defineEvent({
+  source: 'opsconductor.identity',
+  detailType: 'Settings Updated',
+  description: 'A global admin changed an installation setting.',
+  schema: z.object({ actor: Actor, settings: z.object({ mfa: z.enum(['optional', 'required']).optional() }) }),
+});
+
+export const eventCatalog: readonly EventDefinition[] = [
+  ProjectCreated,
+  ProjectUpdated,
+  ProjectDeleted,
+  UserInvited,
+  UserUpdated,
+  UserDeleted,
+  MemberRoleChanged,
+  MemberRemoved,
+  ApiKeyCreated,
+  ApiKeyRevoked,
+  AccessDenied,
+  SettingsUpdated,
+];
 
 export interface CatalogEntry {
   source: EventSource;

@@ -2,14 +2,17 @@ import type { Clock } from '../clock';
 import { notFound, versionConflict } from '../errors';
 import { ProjectCreated, ProjectDeleted, ProjectUpdated } from '../events/catalog';
 import type { IdGenerator } from '../ids';
-import { actorOf, type Principal } from '../identity/principal';
+import { actorOf, displayNameOf, isGlobalAdmin, type Principal } from '../identity/principal';
 import type { Page } from '../pagination';
+import type { ApiKeyStore, MemberStore } from '../ports/access-store';
 import { eventOf, type EventBus } from '../ports/event-bus';
 import type { ProjectStore } from '../ports/project-store';
 import type { CreateProjectInput, Project, UpdateProjectInput } from './schema';
 
 export interface ProjectDeps {
-  store: ProjectStore;
+  projects: ProjectStore;
+  members: MemberStore;
+  apiKeys: ApiKeyStore;
   bus: EventBus;
   clock: Clock;
   ids: IdGenerator;
@@ -24,24 +27,42 @@ export const createProject = async (deps: ProjectDeps, by: Principal, input: Cre
     name: input.name,
     description: input.description ?? '',
     createdAt: now,
-    createdBy: by.username,
+    createdBy: displayNameOf(by),
     updatedAt: now,
-    updatedBy: by.username,
+    updatedBy: displayNameOf(by),
     version: 1,
   };
-  await deps.store.create(project);
+  await deps.projects.create(project);
+  // The creator administers the project, so it starts with the admin it must always keep.
+  if (by.type === 'user') {
+    await deps.members.put({ projectId: project.id, userId: by.username, role: 'admin', addedBy: by.username, addedAt: now, updatedAt: now, version: 1 }, 0);
+  }
   await deps.bus.publish([eventOf(ProjectCreated, { projectId: project.id, actor: actorOf(by), project: snapshot(project) })]);
   return project;
 };
 
-export const getProject = async (deps: Pick<ProjectDeps, 'store'>, projectId: string): Promise<Project> => {
-  const project = await deps.store.get(projectId);
+export const getProject = async (deps: Pick<ProjectDeps, 'projects'>, projectId: string): Promise<Project> => {
+  const project = await deps.projects.get(projectId);
   if (!project) throw notFound('Project', projectId);
   return project;
 };
 
-export const listProjects = (deps: Pick<ProjectDeps, 'store'>, page: { limit: number; cursor?: string | undefined }): Promise<Page<Project>> =>
-  deps.store.list(page);
+/** Global admins see every project, an API key its own, a user the projects they are a member of. */
+export const listProjects = async (
+  deps: Pick<ProjectDeps, 'projects' | 'members'>,
+  by: Principal,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<Project>> => {
+  if (isGlobalAdmin(by)) return deps.projects.list(page);
+  if (by.type === 'apiKey') {
+    const own = page.cursor === undefined ? await deps.projects.get(by.projectId) : undefined;
+    return { items: own ? [own] : [] };
+  }
+  const memberships = await deps.members.listOfUser(by.username, page);
+  const projects = await Promise.all(memberships.items.map((m) => deps.projects.get(m.projectId)));
+  const items = projects.filter((p): p is Project => p !== undefined);
+  return memberships.nextCursor === undefined ? { items } : { items, nextCursor: memberships.nextCursor };
+};
 
 export const updateProject = async (
   deps: ProjectDeps,
@@ -58,16 +79,22 @@ export const updateProject = async (
     ...(input.name === undefined ? {} : { name: input.name }),
     ...(input.description === undefined ? {} : { description: input.description }),
     updatedAt: deps.clock.now().toISOString(),
-    updatedBy: by.username,
+    updatedBy: displayNameOf(by),
     version: current.version + 1,
   };
-  await deps.store.update(next, current.version);
+  await deps.projects.update(next, current.version);
   await deps.bus.publish([eventOf(ProjectUpdated, { projectId, actor: actorOf(by), project: snapshot(next), changed })]);
   return next;
 };
 
 export const deleteProject = async (deps: ProjectDeps, by: Principal, projectId: string): Promise<void> => {
   const current = await getProject(deps, projectId);
-  await deps.store.delete(current);
+  await deps.projects.delete(current);
+  await deps.members.deleteAllOfProject(projectId);
+  for (let cursor: string | undefined, first = true; first || cursor !== undefined; first = false) {
+    const keys = await deps.apiKeys.listOfProject(projectId, { limit: 100, cursor });
+    for (const key of keys.items) await deps.apiKeys.delete(key.keyId);
+    cursor = keys.nextCursor;
+  }
   await deps.bus.publish([eventOf(ProjectDeleted, { projectId, actor: actorOf(by), project: snapshot(current) })]);
 };

@@ -4,10 +4,13 @@ import httpCors from '@middy/http-cors';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
-import { AppError, internalErrorBody, isAppError, type ErrorBody } from '../../core/errors';
-import { isAllowed } from '../../core/identity/policy';
-import { principalFromContext, type Principal } from '../../core/identity/principal';
-import { routeFor, routesOf, type HandlerName, type RoutesOf } from '../../core/routes';
+import { AppError, internalErrorBody, isAppError, notFound, type ErrorBody } from '../../core/errors';
+import { AccessDenied } from '../../core/events/catalog';
+import { decide, permissionScope, roleInProject } from '../../core/identity/policy';
+import { actorOf, isGlobalAdmin, principalFromContext, type Principal, type ProjectRole } from '../../core/identity/principal';
+import type { MemberStore } from '../../core/ports/access-store';
+import { eventOf, type EventBus } from '../../core/ports/event-bus';
+import { routeFor, routesOf, type HandlerName, type Route, type RoutesOf } from '../../core/routes';
 
 /**
  * The one middleware chain every API handler runs: route lookup, authorization by the route's
@@ -35,6 +38,8 @@ export interface RequestContext<B, Q, P> {
 }
 export interface AuthedContext<B, Q, P> extends RequestContext<B, Q, P> {
   principal: Principal;
+  /** The caller's role in the route's project, for project-scoped routes. */
+  role: ProjectRole | undefined;
 }
 
 type Schema = z.ZodType | undefined;
@@ -78,6 +83,8 @@ export interface HttpDeps {
   logger: Logger;
   /** The console's origin (https://…), allowed by CORS. Absent when the console is same-origin. */
   consoleOrigin?: string | undefined;
+  /** What the policy check needs: memberships to find the caller's role, the bus for Access Denied. Only public handlers go without. */
+  access?: { members: Pick<MemberStore, 'get'>; bus: EventBus } | undefined;
 }
 
 type Details = { location: 'body' | 'query' | 'path'; path: string; message: string }[];
@@ -141,6 +148,34 @@ export const apiHandler = <H extends HandlerName>(
 ) => {
   const ops: Record<string, Operation> = operations;
 
+  /** Asks the policy; a caller without a role in the project gets 404, so project ids cannot be probed. */
+  const authorize = async (route: Route, principal: Principal, event: APIGatewayProxyEvent, requestId: string) => {
+    if (route.permission === 'public') return undefined;
+    const access = deps.access;
+    if (!access) throw new Error(`Handler ${name} has protected routes but no access dependencies`);
+    const projectId = permissionScope(route.permission) === 'project' ? event.pathParameters?.projectId : undefined;
+    let role: ProjectRole | undefined;
+    if (projectId !== undefined) {
+      const membership = principal.type === 'user' && !isGlobalAdmin(principal) ? await access.members.get(projectId, principal.username) : undefined;
+      role = roleInProject(principal, projectId, membership?.role);
+    }
+    const decision = decide(principal, route.permission, projectId === undefined ? undefined : { role });
+    if (decision.effect === 'allow') return role;
+    const answered = decision.reason === 'notFound' ? 404 : 403;
+    await access.bus.publish([
+      eventOf(AccessDenied, {
+        actor: actorOf(principal),
+        ...(projectId === undefined ? {} : { projectId }),
+        route: { id: route.id, method: route.method, path: route.path },
+        answered,
+        requestId,
+        sourceIp: event.requestContext.identity.sourceIp,
+      }),
+    ]);
+    if (answered === 404) throw notFound('Project', projectId);
+    throw new AppError('FORBIDDEN', 'Your role does not allow this.');
+  };
+
   const dispatch = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const started = Date.now();
     const requestId = event.requestContext.requestId;
@@ -163,9 +198,9 @@ export const apiHandler = <H extends HandlerName>(
     } else {
       const principal = principalFromContext(event.requestContext.authorizer);
       if (!principal) throw new AppError('UNAUTHORIZED', 'Authentication is required.');
-      if (!isAllowed(principal, route.permission)) throw new AppError('FORBIDDEN', 'You are not allowed to do this.');
+      const role = await authorize(route, principal, event, requestId);
       const body = op.body ? validate(op.body, readBody(event, headers), 'body') : undefined;
-      result = await op.run({ ...base, body, principal });
+      result = await op.run({ ...base, body, principal, role });
     }
     logger.info('request', { method: event.httpMethod, status: result.status, ms: Date.now() - started });
     return respond(result.status, result.body, requestId, result.headers);
@@ -175,6 +210,7 @@ export const apiHandler = <H extends HandlerName>(
   for (const route of routesOf(name)) {
     const op = ops[route.id];
     if (!op || op.public !== (route.permission === 'public')) throw new Error(`Operation ${route.id} does not match its route`);
+    if (route.permission !== 'public' && !deps.access) throw new Error(`Handler ${name} needs access dependencies for ${route.id}`);
   }
 
   const errors: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> = {

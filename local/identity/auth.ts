@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import type { Clock } from '../../core/clock';
+import { PASSWORD_ATTEMPTS_EXCEEDED, type Lockout } from './lockout';
+import { spendTotpCode } from './mfa';
 import type { PasswordHasher } from './passwords';
 import { passwordPolicyViolations } from './passwords';
 import { CognitoError, missingParameter, notAuthorized, parseRequest } from './protocol';
-import { normalizeEmail, normalizeUsername, type IdpStore, type IdpUser } from './store';
+import type { SecretBox } from './secret-box';
+import type { ChallengeSessions } from './sessions';
+import type { IdpStore, IdpUser } from './store';
 import {
   TOKEN_LIFETIME_SECONDS,
   issueJwts,
@@ -17,11 +21,16 @@ import {
 /**
  * The sign-in operations, with Cognito's requests, answers and error messages. The pool behaves
  * as one with "prevent user existence errors" on: an unknown user and a wrong password get the
- * same answer after the same amount of work.
+ * same answer after the same amount of work, and lock out the same way (lockout.ts).
+ *
+ * After the password: NEW_PASSWORD_REQUIRED for a temporary password, then SOFTWARE_TOKEN_MFA for
+ * a user with TOTP enabled, or MFA_SETUP when the pool requires MFA and the user has none yet
+ * (AssociateSoftwareToken and VerifySoftwareToken with the Session, then RespondToAuthChallenge).
  */
 const REFRESH_TOKEN_DAYS = 30;
-const SESSION_SECONDS = 3 * 60;
-const WRONG_CREDENTIALS = 'Incorrect username or password.';
+export const WRONG_CREDENTIALS = 'Incorrect username or password.';
+const CODE_MISMATCH = 'Invalid code or auth state for the user.';
+const CODE_REUSED = 'Your software token has already been used once.';
 
 const authFlows = [
   'USER_SRP_AUTH',
@@ -81,19 +90,26 @@ export interface AuthenticationResult {
 
 export type AuthAnswer =
   | { AuthenticationResult: AuthenticationResult; ChallengeParameters: Record<string, string> }
-  | { ChallengeName: 'NEW_PASSWORD_REQUIRED'; Session: string; ChallengeParameters: Record<string, string> };
+  | {
+      ChallengeName: 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'MFA_SETUP';
+      Session: string;
+      ChallengeParameters: Record<string, string>;
+    };
 
 export interface AuthDeps {
   store: IdpStore;
   hasher: PasswordHasher;
   tokens: TokenSettings;
   clock: Clock;
+  secrets: SecretBox;
+  sessions: ChallengeSessions;
+  lockout: Lockout;
 }
 
 const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
 
 export const createAuthOperations = (deps: AuthDeps) => {
-  const { store, hasher, tokens, clock } = deps;
+  const { store, hasher, tokens, clock, sessions, lockout } = deps;
 
   const checkClient = (id: string): void => {
     if (id !== tokens.clientId) {
@@ -113,42 +129,72 @@ export const createAuthOperations = (deps: AuthDeps) => {
     return { AccessToken: accessToken, IdToken: idToken, ExpiresIn: TOKEN_LIFETIME_SECONDS, TokenType: 'Bearer' as const };
   };
 
-  /** A fresh sign-in: tokens plus a refresh token bound to the user's current token generation. */
+  /**
+   * A fresh sign-in: tokens, a refresh token bound to the user's current token generation, and
+   * the sign-in's record (by origin_jti) that access-token operations check revocation against.
+   */
   const signIn = async (user: IdpUser): Promise<AuthAnswer> => {
     const now = clock.now();
     const ctx = newSignInContext(seconds(now));
     const refreshToken = newOpaqueSecret();
+    const expiresAt = seconds(now) + REFRESH_TOKEN_DAYS * 24 * 3600;
+    await store.putOrigin(ctx.originJti, {
+      username: user.username,
+      sub: user.sub,
+      clientId: tokens.clientId,
+      tokenGeneration: user.tokenGeneration,
+      createdAt: now.toISOString(),
+      expiresAt,
+    });
     await store.putRefreshToken(secretHash(refreshToken), {
       username: user.username,
+      sub: user.sub,
       clientId: tokens.clientId,
       tokenGeneration: user.tokenGeneration,
       ...ctx,
       createdAt: now.toISOString(),
-      expiresAt: seconds(now) + REFRESH_TOKEN_DAYS * 24 * 3600,
+      expiresAt,
     });
     return { AuthenticationResult: { ...mintTokens(user, ctx, now), RefreshToken: refreshToken }, ChallengeParameters: {} };
   };
 
-  const newPasswordChallenge = async (user: IdpUser): Promise<AuthAnswer> => {
-    const now = clock.now();
-    const session = newOpaqueSecret();
-    await store.putSession(secretHash(session), {
-      username: user.username,
-      clientId: tokens.clientId,
-      challengeName: 'NEW_PASSWORD_REQUIRED',
-      createdAt: now.toISOString(),
-      expiresAt: seconds(now) + SESSION_SECONDS,
-    });
+  const newPasswordChallenge = async (user: IdpUser): Promise<AuthAnswer> => ({
+    ChallengeName: 'NEW_PASSWORD_REQUIRED',
+    Session: await sessions.open(user, 'NEW_PASSWORD_REQUIRED'),
+    ChallengeParameters: {
+      USER_ID_FOR_SRP: user.username,
+      requiredAttributes: '[]',
+      // Cognito sends attribute values as strings, booleans included.
+      userAttributes: JSON.stringify({ email_verified: String(user.emailVerified), email: user.email }),
+    },
+  });
+
+  const totpChallenge = async (user: IdpUser): Promise<AuthAnswer> => {
+    const device = user.totp?.friendlyDeviceName;
     return {
-      ChallengeName: 'NEW_PASSWORD_REQUIRED',
-      Session: session,
-      ChallengeParameters: {
-        USER_ID_FOR_SRP: user.username,
-        requiredAttributes: '[]',
-        // Cognito sends attribute values as strings, booleans included.
-        userAttributes: JSON.stringify({ email_verified: String(user.emailVerified), email: user.email }),
-      },
+      ChallengeName: 'SOFTWARE_TOKEN_MFA',
+      Session: await sessions.open(user, 'SOFTWARE_TOKEN_MFA'),
+      ChallengeParameters: { ...(device === undefined || device === '' ? {} : { FRIENDLY_DEVICE_NAME: device }), USER_ID_FOR_SRP: user.username },
     };
+  };
+
+  const mfaSetupChallenge = async (user: IdpUser): Promise<AuthAnswer> => ({
+    ChallengeName: 'MFA_SETUP',
+    Session: await sessions.open(user, 'MFA_SETUP', 'ASSOCIATE'),
+    ChallengeParameters: { MFAS_CAN_SETUP: JSON.stringify(['SOFTWARE_TOKEN_MFA']), USER_ID_FOR_SRP: user.username },
+  });
+
+  /**
+   * The password is settled (checked, or just set): ask for the second factor if there is one,
+   * for setting one up if the pool requires it, else sign in. The failure count is reset here
+   * unless a TOTP code is still to come (a right password alone must not reset the count of
+   * wrong codes).
+   */
+  const afterPassword = async (user: IdpUser, resetFailures: boolean): Promise<AuthAnswer> => {
+    if (user.totp?.enabled === true) return totpChallenge(user);
+    if (resetFailures) await lockout.clear(lockout.keyForUser(user.username));
+    if ((await store.getMfaMode()) === 'required') return mfaSetupChallenge(user);
+    return signIn(user);
   };
 
   const passwordAuth = async (params: Record<string, string>): Promise<AuthAnswer> => {
@@ -157,13 +203,24 @@ export const createAuthOperations = (deps: AuthDeps) => {
     if (login === undefined || login.trim() === '') throw missingParameter('USERNAME');
     if (password === undefined || password === '') throw missingParameter('PASSWORD');
     const user = await findForSignIn(login);
+    const attemptsKey = user === undefined ? lockout.keyForLogin(login) : lockout.keyForUser(user.username);
+    const attempts = await lockout.state(attemptsKey);
+    if (attempts.locked) throw notAuthorized(PASSWORD_ATTEMPTS_EXCEEDED);
     if (user === undefined) {
       await hasher.verifyNobody(password);
+      await lockout.fail(attemptsKey);
       throw notAuthorized(WRONG_CREDENTIALS);
     }
-    if (!(await hasher.verify(password, user.passwordHash))) throw notAuthorized(WRONG_CREDENTIALS);
+    if (!(await hasher.verify(password, user.passwordHash))) {
+      await lockout.fail(attemptsKey);
+      throw notAuthorized(WRONG_CREDENTIALS);
+    }
     if (!user.enabled) throw notAuthorized('User is disabled.');
-    return user.status === 'FORCE_CHANGE_PASSWORD' ? newPasswordChallenge(user) : signIn(user);
+    if (user.status === 'FORCE_CHANGE_PASSWORD') {
+      if (attempts.failures > 0) await lockout.clear(attemptsKey);
+      return newPasswordChallenge(user);
+    }
+    return afterPassword(user, attempts.failures > 0);
   };
 
   const refreshAuth = async (params: Record<string, string>): Promise<AuthAnswer> => {
@@ -173,7 +230,8 @@ export const createAuthOperations = (deps: AuthDeps) => {
     const record = await store.getRefreshToken(secretHash(token), seconds(now));
     if (record?.clientId !== tokens.clientId) throw notAuthorized('Invalid Refresh Token');
     const user = await store.getUser(record.username);
-    if (user === undefined) throw notAuthorized('Invalid Refresh Token');
+    // A deleted user's tokens die with them, also when someone else gets the name later.
+    if (user === undefined || record.sub !== user.sub) throw notAuthorized('Invalid Refresh Token');
     if (!user.enabled) throw notAuthorized('User is disabled.');
     if (user.tokenGeneration !== record.tokenGeneration) throw notAuthorized('Refresh Token has been revoked');
     // Without refresh-token rotation Cognito answers with new access and ID tokens only.
@@ -196,27 +254,17 @@ export const createAuthOperations = (deps: AuthDeps) => {
     }
   };
 
-  const answerNewPassword = async (sessionToken: string, responses: Record<string, string>): Promise<AuthAnswer> => {
-    const login = responses.USERNAME;
-    const newPassword = responses.NEW_PASSWORD;
-    if (login === undefined || login.trim() === '') throw missingParameter('USERNAME');
-    if (newPassword === undefined || newPassword === '') throw missingParameter('NEW_PASSWORD');
+  const requiredResponse = (responses: Record<string, string>, name: string): string => {
+    const value = responses[name];
+    // Blank names are missing; a password or code is taken as typed.
+    if (value === undefined || (name === 'USERNAME' ? value.trim() : value) === '') throw missingParameter(name);
+    return value;
+  };
 
-    const sessionHash = secretHash(sessionToken);
-    const session = await store.getSession(sessionHash);
-    if (session === undefined) throw notAuthorized('Invalid session for the user.');
-    // Expiry is enforced here, on read: dynalite has no TTL and DynamoDB's deletes late.
-    if (session.expiresAt <= seconds(clock.now())) {
-      throw notAuthorized('Invalid session for the user, session is expired.');
-    }
-    if (session.usedAt !== undefined) throw notAuthorized('Invalid session for the user, session can only be used once.');
-    const user = await store.getUser(session.username);
-    const sameUser =
-      user !== undefined &&
-      session.clientId === tokens.clientId &&
-      (normalizeUsername(login) === user.username || normalizeEmail(login) === normalizeEmail(user.email));
-    if (!sameUser) throw notAuthorized('Invalid session for the user.');
-    if (!user.enabled) throw notAuthorized('User is disabled.');
+  const answerNewPassword = async (sessionToken: string, responses: Record<string, string>): Promise<AuthAnswer> => {
+    const login = requiredResponse(responses, 'USERNAME');
+    const newPassword = requiredResponse(responses, 'NEW_PASSWORD');
+    const { hash, user } = await sessions.load(sessionToken, 'NEW_PASSWORD_REQUIRED', { login });
 
     // Checked before the session is spent, so the person can try a better password with it.
     const violations = passwordPolicyViolations(newPassword);
@@ -224,10 +272,42 @@ export const createAuthOperations = (deps: AuthDeps) => {
       throw new CognitoError('InvalidPasswordException', `Password does not conform to policy: ${violations.join('; ')}`);
     }
     const passwordHash = await hasher.hash(newPassword);
-    if (!(await store.consumeSession(sessionHash, clock.now()))) {
-      throw notAuthorized('Invalid session for the user, session can only be used once.');
-    }
+    await sessions.consume(hash);
     const updated = await store.setPassword(user.username, user.version, passwordHash, clock.now());
+    if (updated === undefined) throw notAuthorized('Invalid session for the user.');
+    return afterPassword(updated, false);
+  };
+
+  const answerSoftwareToken = async (sessionToken: string, responses: Record<string, string>): Promise<AuthAnswer> => {
+    const login = requiredResponse(responses, 'USERNAME');
+    const code = requiredResponse(responses, 'SOFTWARE_TOKEN_MFA_CODE');
+    const { hash, user } = await sessions.load(sessionToken, 'SOFTWARE_TOKEN_MFA', { login });
+    const key = lockout.keyForUser(user.username);
+    if ((await lockout.state(key)).locked) throw notAuthorized(PASSWORD_ATTEMPTS_EXCEEDED);
+    if (user.totp === undefined) {
+      throw new CognitoError('SoftwareTokenMFANotFoundException', 'Software Token MFA does not exist for the user.');
+    }
+    // A wrong code leaves the session usable (as Cognito does) but counts toward the lockout.
+    const check = await spendTotpCode(deps, user, user.totp, code);
+    if (check === 'mismatch') {
+      await lockout.fail(key);
+      throw new CognitoError('CodeMismatchException', CODE_MISMATCH);
+    }
+    if (check === 'reused') throw new CognitoError('ExpiredCodeException', CODE_REUSED);
+    await sessions.consume(hash);
+    await lockout.clear(key);
+    return signIn(user);
+  };
+
+  /** The last step of MFA_SETUP: the Session VerifySoftwareToken answered, which proves the new authenticator. */
+  const answerMfaSetup = async (sessionToken: string, responses: Record<string, string>): Promise<AuthAnswer> => {
+    const login = requiredResponse(responses, 'USERNAME');
+    const { hash, user } = await sessions.load(sessionToken, 'MFA_SETUP', { login, steps: ['RESPOND'] });
+    if (user.totp === undefined) {
+      throw new CognitoError('SoftwareTokenMFANotFoundException', 'Software Token MFA does not exist for the user.');
+    }
+    await sessions.consume(hash);
+    const updated = await store.setTotpPreference(user.username, user.totp.secret, true, true, clock.now());
     if (updated === undefined) throw notAuthorized('Invalid session for the user.');
     return signIn(updated);
   };
@@ -235,11 +315,20 @@ export const createAuthOperations = (deps: AuthDeps) => {
   const respondToAuthChallenge = async (input: unknown): Promise<AuthAnswer> => {
     const req = parseRequest(RespondToAuthChallengeRequest, input);
     checkClient(req.ClientId);
-    if (req.ChallengeName !== 'NEW_PASSWORD_REQUIRED') {
-      throw new CognitoError('InvalidParameterException', `Unsupported challenge ${req.ChallengeName}`);
+    const responses = req.ChallengeResponses ?? {};
+    switch (req.ChallengeName) {
+      case 'NEW_PASSWORD_REQUIRED':
+        if (req.Session === undefined) throw missingParameter('Session');
+        return answerNewPassword(req.Session, responses);
+      case 'SOFTWARE_TOKEN_MFA':
+        if (req.Session === undefined) throw missingParameter('Session');
+        return answerSoftwareToken(req.Session, responses);
+      case 'MFA_SETUP':
+        if (req.Session === undefined) throw missingParameter('Session');
+        return answerMfaSetup(req.Session, responses);
+      default:
+        throw new CognitoError('InvalidParameterException', `Unsupported challenge ${req.ChallengeName}`);
     }
-    if (req.Session === undefined) throw missingParameter('Session');
-    return answerNewPassword(req.Session, req.ChallengeResponses ?? {});
   };
 
   /** Tokens for a user without a password, for tests and tooling; lifetime may be negative (already expired). */
@@ -250,7 +339,19 @@ export const createAuthOperations = (deps: AuthDeps) => {
     const user = await store.getUser(username);
     if (user === undefined) throw new Error(`No user named '${username}' in the local identity provider.`);
     const now = seconds(clock.now());
-    return issueJwts(tokens, user, newSignInContext(now), now, lifetimeSeconds);
+    const ctx = newSignInContext(now);
+    if (lifetimeSeconds > 0) {
+      // Recorded like a sign-in, so the access token also works with the access-token operations.
+      await store.putOrigin(ctx.originJti, {
+        username: user.username,
+        sub: user.sub,
+        clientId: tokens.clientId,
+        tokenGeneration: user.tokenGeneration,
+        createdAt: clock.now().toISOString(),
+        expiresAt: now + lifetimeSeconds,
+      });
+    }
+    return issueJwts(tokens, user, ctx, now, lifetimeSeconds);
   };
 
   return { initiateAuth, respondToAuthChallenge, issueTokensFor };

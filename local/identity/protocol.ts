@@ -13,6 +13,11 @@ export type CognitoErrorType =
   | 'NotAuthorizedException'
   | 'InvalidPasswordException'
   | 'InvalidParameterException'
+  | 'CodeMismatchException'
+  | 'ExpiredCodeException'
+  | 'EnableSoftwareTokenMFAException'
+  | 'SoftwareTokenMFANotFoundException'
+  | 'LimitExceededException'
   | 'ResourceNotFoundException'
   | 'UnknownOperationException'
   | 'SerializationException'
@@ -35,9 +40,10 @@ export interface IdpResponse {
   body: string;
 }
 
+/** Answers carry tokens and, once, a TOTP secret: nothing on the way may keep a copy. */
 export const okResponse = (payload: unknown, requestId: string): IdpResponse => ({
   status: 200,
-  headers: { 'Content-Type': CONTENT_TYPE, 'x-amzn-RequestId': requestId },
+  headers: { 'Content-Type': CONTENT_TYPE, 'x-amzn-RequestId': requestId, 'Cache-Control': 'no-store' },
   body: JSON.stringify(payload),
 });
 

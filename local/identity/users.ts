@@ -8,6 +8,14 @@ import { normalizeUsername, type IdpStore, type IdpUser } from './store';
  * Creating users, and the first admin of a fresh install. These are operator actions (start-up,
  * tooling), so bad input is a thrown Error with a message for the operator, not a Cognito answer.
  */
+/** Input that cannot make a user (bad name, address, group or password); the message says which, never the password. */
+export class InvalidUserInput extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidUserInput';
+  }
+}
+
 export interface UserDeps {
   store: IdpStore;
   hasher: PasswordHasher;
@@ -30,25 +38,28 @@ export type CreateUserResult =
   | { created: true; user: IdpUser; generatedPassword?: string }
   | { created: false; conflict: 'username' | 'email' };
 
-const USERNAME = /^[a-z0-9][a-z0-9._-]{0,127}$/;
+const USERNAME = /^[a-z0-9][a-z0-9._+-]{0,127}$/;
 // Deliberately loose (`admin@localhost` must pass): the address is a sign-in alias, never mailed here.
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const GROUP = /^[\w.+=,@-]{1,128}$/;
+
+/** Cognito's group-name rule. */
+export const isGroupName = (name: string): boolean => GROUP.test(name);
 
 export const createUser = async (deps: UserDeps, input: NewUser): Promise<CreateUserResult> => {
   const sub = randomUUID();
   const username = normalizeUsername(input.username ?? sub);
   if (!USERNAME.test(username)) {
-    throw new Error(`Invalid username '${username}': use letters, digits, '.', '_' or '-' (at most 128).`);
+    throw new InvalidUserInput(`Invalid username '${username}': use letters, digits, '.', '_', '+' or '-' (at most 128; no '@', email addresses sign in as themselves).`);
   }
   const email = input.email.trim();
-  if (!EMAIL.test(email)) throw new Error(`Invalid email address '${email}'.`);
+  if (!EMAIL.test(email)) throw new InvalidUserInput(`Invalid email address '${email}'.`);
   const groups = [...new Set(input.groups ?? [])];
-  const badGroup = groups.find((g) => !GROUP.test(g));
-  if (badGroup !== undefined) throw new Error(`Invalid group name '${badGroup}'.`);
+  const badGroup = groups.find((g) => !isGroupName(g));
+  if (badGroup !== undefined) throw new InvalidUserInput(`Invalid group name '${badGroup}'.`);
   if (input.password !== undefined) {
     const violations = passwordPolicyViolations(input.password);
-    if (violations.length > 0) throw new Error(`The password does not meet the password policy: ${violations.join('; ')}.`);
+    if (violations.length > 0) throw new InvalidUserInput(`The password does not meet the password policy: ${violations.join('; ')}.`);
   }
 
   if ((await deps.store.findUsersByEmail(email)).length > 0) return { created: false, conflict: 'email' };

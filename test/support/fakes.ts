@@ -5,6 +5,7 @@ import { conflict, notFound, versionConflict } from '../../core/errors';
 import { createIdGenerator } from '../../core/ids';
 import { principalToContext, type Principal } from '../../core/identity/principal';
 import type { DomainEvent, EventBus } from '../../core/ports/event-bus';
+import type { ApiKeyRecord, ApiKeyStore, Member, MemberStore } from '../../core/ports/access-store';
 import type { ProjectStore } from '../../core/ports/project-store';
 import type { Project } from '../../core/projects/schema';
 import { routes, type RouteId } from '../../core/routes';
@@ -33,6 +34,59 @@ export const memoryProjectStore = (): ProjectStore & { items: Map<string, Projec
     },
     delete: (p) => {
       items.delete(p.id);
+      return Promise.resolve();
+    },
+  };
+};
+
+/** In-memory memberships with the DynamoDB store's version rules. */
+export const memoryMemberStore = (): MemberStore & { items: Map<string, Member> } => {
+  const items = new Map<string, Member>();
+  const k = (p: string, u: string) => `${p}|${u}`;
+  const all = () => [...items.values()];
+  return {
+    items,
+    get: (p, u) => Promise.resolve(items.get(k(p, u))),
+    list: (p, { limit }) => Promise.resolve({ items: all().filter((m) => m.projectId === p).slice(0, limit) }),
+    listOfUser: (u, { limit }) => Promise.resolve({ items: all().filter((m) => m.userId === u).slice(0, limit) }),
+    put: (m, expected) => {
+      const cur = items.get(k(m.projectId, m.userId));
+      if ((cur?.version ?? 0) !== expected) return Promise.reject(versionConflict(expected, cur?.version));
+      items.set(k(m.projectId, m.userId), m);
+      return Promise.resolve();
+    },
+    delete: (m) => {
+      items.delete(k(m.projectId, m.userId));
+      return Promise.resolve();
+    },
+    deleteAllOfProject: (p) => {
+      for (const m of all()) if (m.projectId === p) items.delete(k(m.projectId, m.userId));
+      return Promise.resolve();
+    },
+    deleteAllOfUser: (u) => {
+      for (const m of all()) if (m.userId === u) items.delete(k(m.projectId, m.userId));
+      return Promise.resolve();
+    },
+  };
+};
+
+export const memoryApiKeyStore = (): ApiKeyStore & { items: Map<string, ApiKeyRecord> } => {
+  const items = new Map<string, ApiKeyRecord>();
+  return {
+    items,
+    create: (key) => {
+      items.set(key.keyId, key);
+      return Promise.resolve();
+    },
+    get: (id) => Promise.resolve(items.get(id)),
+    listOfProject: (p, { limit }) => Promise.resolve({ items: [...items.values()].filter((x) => x.projectId === p).slice(0, limit) }),
+    delete: (id) => {
+      items.delete(id);
+      return Promise.resolve();
+    },
+    touch: (id, at, min) => {
+      const key = items.get(id);
+      if (key && (key.lastUsedAt === undefined || Date.parse(key.lastUsedAt) < at.getTime() - min)) key.lastUsedAt = at.toISOString();
       return Promise.resolve();
     },
   };
@@ -117,7 +171,7 @@ export const proxyEvent = (
     requestContext: {
       accountId: '000000000000',
       apiId: 'test',
-      authorizer: opts.principal ? { ...principalToContext(opts.principal), principalId: opts.principal.sub } : null,
+      authorizer: opts.principal ? { ...principalToContext(opts.principal), principalId: opts.principal.type === 'user' ? opts.principal.sub : opts.principal.keyId } : null,
       protocol: 'HTTP/1.1',
       httpMethod: route.method,
       identity: { sourceIp: '127.0.0.1' } as APIGatewayProxyEvent['requestContext']['identity'],

@@ -1,4 +1,4 @@
-import { awsLogger } from '../../aws-runtime';
+import { awsApiRuntime } from '../../aws-runtime';
 import { makeMeHandler } from './handler';
 
-export const handler = makeMeHandler({ logger: awsLogger(), consoleOrigin: process.env.CONSOLE_ORIGIN });
+export const handler = makeMeHandler(awsApiRuntime());

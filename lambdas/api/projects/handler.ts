@@ -16,7 +16,7 @@ export const makeProjectsHandler = (deps: ProjectDeps & HttpDeps) =>
     {
       listProjects: operation({
         query: PageQuery,
-        handle: async ({ query }) => json(await listProjects(deps, query)),
+        handle: async ({ query, principal }) => json(await listProjects(deps, principal, query)),
       }),
       createProject: operation({
         body: CreateProjectInput,

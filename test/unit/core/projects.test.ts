@@ -2,11 +2,11 @@ import { fixedClock } from '../../../core/clock';
 import { ProjectCreated, ProjectDeleted, ProjectUpdated, catalogAsJsonSchema } from '../../../core/events/catalog';
 import { CreateProjectInput, UpdateProjectInput } from '../../../core/projects/schema';
 import { createProject, deleteProject, getProject, updateProject } from '../../../core/projects/service';
-import { admin, memoryProjectStore, recordingBus, testIds } from '../../support/fakes';
+import { admin, memoryApiKeyStore, memoryMemberStore, memoryProjectStore, recordingBus, testIds } from '../../support/fakes';
 
 const setup = () => {
   const clock = fixedClock('2026-11-25T10:00:00Z');
-  return { store: memoryProjectStore(), bus: recordingBus(), clock, ids: testIds(clock) };
+  return { projects: memoryProjectStore(), members: memoryMemberStore(), apiKeys: memoryApiKeyStore(), bus: recordingBus(), clock, ids: testIds(clock) };
 };
 
 describe('project schemas', () => {
@@ -96,10 +96,12 @@ describe('event catalog', () => {
   it('exports a JSON Schema per detail-type', () => {
     const catalog = catalogAsJsonSchema();
 
-    expect(catalog.map((e) => e.detailType)).toEqual(['Project Created', 'Project Updated', 'Project Deleted']);
+    expect(catalog.map((e) => e.detailType)).toEqual(expect.arrayContaining(['Project Created', 'Project Updated', 'Project Deleted', 'Access Denied']));
+    expect(new Set(catalog.map((e) => e.detailType)).size).toBe(catalog.length);
     for (const e of catalog) {
-      expect(e.source).toMatch(/^opsconductor\./);
-      expect(e.schema).toMatchObject({ type: 'object', required: expect.arrayContaining(['projectId', 'actor']) as unknown });
+      expect(e.source).toMatch(/^opsconductor\.(identity|inventory|automation|communication|audit)$/);
+      expect(e.detailType).toMatch(/^[A-Z][a-z]*( [A-Z][a-z]*)+$/);
+      expect(e.schema).toMatchObject({ type: 'object', required: expect.arrayContaining(['actor']) as unknown });
     }
   });
 });

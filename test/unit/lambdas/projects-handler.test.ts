@@ -1,10 +1,34 @@
 import { fixedClock } from '../../../core/clock';
 import { makeProjectsHandler } from '../../../lambdas/api/projects/handler';
-import { admin, capturingLogger, lambdaContext, memoryProjectStore, proxyEvent, quietLogger, recordingBus, testIds, viewer } from '../../support/fakes';
+import {
+  admin,
+  capturingLogger,
+  lambdaContext,
+  memoryApiKeyStore,
+  memoryMemberStore,
+  memoryProjectStore,
+  proxyEvent,
+  quietLogger,
+  recordingBus,
+  testIds,
+  viewer,
+} from '../../support/fakes';
 
 const setup = (logger = quietLogger()) => {
   const clock = fixedClock('2026-11-25T10:00:00Z');
-  const deps = { store: memoryProjectStore(), bus: recordingBus(), clock, ids: testIds(clock), logger, consoleOrigin: 'https://console.example.com' };
+  const members = memoryMemberStore();
+  const bus = recordingBus();
+  const deps = {
+    projects: memoryProjectStore(),
+    members,
+    apiKeys: memoryApiKeyStore(),
+    bus,
+    clock,
+    ids: testIds(clock),
+    logger,
+    consoleOrigin: 'https://console.example.com',
+    access: { members, bus },
+  };
   const handler = makeProjectsHandler(deps);
   const call = (...args: Parameters<typeof proxyEvent>) => handler(proxyEvent(...args), lambdaContext);
   return { deps, call };
@@ -55,7 +79,7 @@ describe('projects handler', () => {
     expect(res.statusCode).toBe(status);
     expect(parse(res.body)).toMatchObject({ error: { code, message: expect.any(String) as unknown } });
     expect(res.body).not.toMatch(/at .*\.ts:\d+/);
-    expect(deps.store.items.size).toBe(0);
+    expect(deps.projects.items.size).toBe(0);
   });
 
   it('names each unknown field in the details', async () => {
@@ -121,7 +145,7 @@ describe('projects handler', () => {
     const captured = capturingLogger();
     try {
       const { call, deps } = setup(captured.logger);
-      deps.store.list = () => Promise.reject(new Error('connect ECONNREFUSED 10.1.2.3:8000 secret-host'));
+      deps.projects.list = () => Promise.reject(new Error('connect ECONNREFUSED 10.1.2.3:8000 secret-host'));
 
       const res = await call('listProjects', { principal: admin });
 

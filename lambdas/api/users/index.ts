@@ -1,0 +1,4 @@
+import { awsApiRuntime, awsUserDirectory } from '../../aws-runtime';
+import { makeUsersHandler } from './handler';
+
+export const handler = makeUsersHandler({ ...awsApiRuntime(), directory: awsUserDirectory() });

@@ -1,0 +1,202 @@
+import type { Permission } from '../../core/identity/policy';
+import { routes, type Route, type RouteId } from '../../core/routes';
+import { request, type HttpResponse } from '../support/http';
+import { inviteAndSignIn, offsetClock, startInProcessStack } from '../support/in-process-stack';
+
+/**
+ * Every route in the route table × every kind of caller, with the status each must get.
+ * The expectations are written out here, independently of core/identity/policy.ts, and the test
+ * fails when a route or permission has none, so a new route cannot be forgotten.
+ */
+const callers = [
+  'globalAdmin',
+  'projectAdmin',
+  'operator',
+  'viewer',
+  'nonMember',
+  'keyOperator',
+  'keyViewer',
+  'keyOtherProject',
+  'expiredKey',
+  'revokedKey',
+  'anonymous',
+] as const;
+type Caller = (typeof callers)[number];
+
+type Expect = 'allow' | 403 | 404 | 401;
+const everyone: Caller[] = ['globalAdmin', 'projectAdmin', 'operator', 'viewer', 'nonMember', 'keyOperator', 'keyViewer', 'keyOtherProject'];
+
+/** Who may do what: allowed callers; everyone else named gets the status given. */
+const rule = (allowed: Caller[], denied: Partial<Record<Caller, 403 | 404>> = {}): Record<Caller, Expect> => {
+  const out = { expiredKey: 401, revokedKey: 401, anonymous: 401 } as Record<Caller, Expect>;
+  for (const c of everyone) out[c] = allowed.includes(c) ? 'allow' : (denied[c] ?? 403);
+  return out;
+};
+const projectReaders = rule(['globalAdmin', 'projectAdmin', 'operator', 'viewer', 'keyOperator', 'keyViewer'], { nonMember: 404, keyOtherProject: 404 });
+const projectAdmins = rule(['globalAdmin', 'projectAdmin'], { nonMember: 404, keyOtherProject: 404 });
+
+const expectations: Record<Permission | 'public', Record<Caller, Expect>> = {
+  public: Object.fromEntries(callers.map((c) => [c, 'allow'])) as Record<Caller, Expect>,
+  'me:read': rule(everyone),
+  'projects:list': rule(everyone),
+  'projects:create': rule(['globalAdmin']),
+  'users:read': rule(['globalAdmin']),
+  'users:manage': rule(['globalAdmin']),
+  'settings:read': rule(everyone),
+  'settings:manage': rule(['globalAdmin']),
+  'project:read': projectReaders,
+  'members:read': projectReaders,
+  'project:update': projectAdmins,
+  'members:manage': projectAdmins,
+  'apiKeys:read': projectAdmins,
+  'apiKeys:manage': projectAdmins,
+  'project:delete': rule(['globalAdmin'], { nonMember: 404, keyOtherProject: 404 }),
+};
+
+interface Fixture {
+  projectId: string;
+  ghostUser: string;
+  doomedUser: string;
+  doomedKey: string;
+}
+
+/**
+ * How to call each route so that an allowed call shows it got past the policy: reads really run,
+ * writes send a body the handler rejects after authorization (400), deletions target throwaway
+ * resources. `allowed` says what an allowed call answers.
+ */
+const calls: Record<RouteId, (f: Fixture) => { method?: string; path: string; body?: unknown; allowed: (r: HttpResponse) => boolean }> = {
+  getHealth: () => ({ path: '/health', allowed: (r) => r.status === 200 }),
+  getMe: () => ({ path: '/v1/me', allowed: (r) => r.status === 200 }),
+  listProjects: () => ({ path: '/v1/projects', allowed: (r) => r.status === 200 }),
+  createProject: () => ({ path: '/v1/projects', body: {}, allowed: isValidationFailure }),
+  getProject: (f) => ({ path: `/v1/projects/${f.projectId}`, allowed: (r) => r.status === 200 }),
+  updateProject: (f) => ({ path: `/v1/projects/${f.projectId}`, body: { matrix: 1 }, allowed: isValidationFailure }),
+  deleteProject: (f) => ({ path: `/v1/projects/${f.projectId}`, allowed: (r) => r.status === 204 }),
+  listUsers: () => ({ path: '/v1/users', allowed: (r) => r.status === 200 }),
+  inviteUser: () => ({ path: '/v1/users', body: {}, allowed: isValidationFailure }),
+  updateUser: (f) => ({ path: `/v1/users/${f.ghostUser}`, body: { matrix: 1 }, allowed: isValidationFailure }),
+  deleteUser: (f) => ({ path: `/v1/users/${f.doomedUser}`, allowed: (r) => r.status === 204 }),
+  listMembers: (f) => ({ path: `/v1/projects/${f.projectId}/members`, allowed: (r) => r.status === 200 }),
+  putMember: (f) => ({ path: `/v1/projects/${f.projectId}/members/${f.ghostUser}`, body: { matrix: 1 }, allowed: isValidationFailure }),
+  removeMember: (f) => ({
+    path: `/v1/projects/${f.projectId}/members/${f.ghostUser}`,
+    allowed: (r) => r.status === 404 && /Member/.test(r.text),
+  }),
+  listApiKeys: (f) => ({ path: `/v1/projects/${f.projectId}/api-keys`, allowed: (r) => r.status === 200 }),
+  createApiKey: (f) => ({ path: `/v1/projects/${f.projectId}/api-keys`, body: {}, allowed: isValidationFailure }),
+  revokeApiKey: (f) => ({ path: `/v1/projects/${f.projectId}/api-keys/${f.doomedKey}`, allowed: (r) => r.status === 204 || (r.status === 404 && /API key/.test(r.text)) }),
+  getSettings: () => ({ path: '/v1/settings', allowed: (r) => r.status === 200 }),
+  updateSettings: () => ({ path: '/v1/settings', body: {}, allowed: isValidationFailure }),
+};
+
+function isValidationFailure(r: HttpResponse) {
+  return r.status === 400 && (r.json().error as { code?: string } | undefined)?.code === 'VALIDATION_FAILED';
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+let stack: Awaited<ReturnType<typeof startInProcessStack>>;
+const clock = offsetClock();
+const credentials = {} as Record<Caller, { token?: string; apiKey?: string }>;
+let fixture: Fixture;
+
+beforeAll(async () => {
+  stack = await startInProcessStack({ clock });
+  const admin = stack.adminToken;
+  const post = async (path: string, body: unknown) => {
+    const r = await request(stack.url, 'POST', path, { token: admin, body });
+    if (r.status !== 201) throw new Error(`${path}: ${r.status} ${r.text}`);
+    return r.json();
+  };
+  const projectA = String((await post('/v1/projects', { name: 'matrix-a' })).id);
+  const projectB = String((await post('/v1/projects', { name: 'matrix-b' })).id);
+  const users = {
+    projectAdmin: await inviteAndSignIn(stack.url, admin, 'pa'),
+    operator: await inviteAndSignIn(stack.url, admin, 'op'),
+    viewer: await inviteAndSignIn(stack.url, admin, 'vi'),
+    nonMember: await inviteAndSignIn(stack.url, admin, 'nm'),
+  };
+  await inviteAndSignIn(stack.url, admin, 'ghost');
+  await inviteAndSignIn(stack.url, admin, 'doomed');
+  for (const [userId, role] of [['pa', 'admin'], ['op', 'operator'], ['vi', 'viewer']] as const) {
+    const r = await request(stack.url, 'PUT', `/v1/projects/${projectA}/members/${userId}`, { token: admin, body: { role } });
+    if (r.status !== 200) throw new Error(`member ${userId}: ${r.text}`);
+  }
+  const key = async (projectId: string, role: string, expiresInDays = 30) =>
+    (await post(`/v1/projects/${projectId}/api-keys`, { name: `${role}-${expiresInDays}`, role, expiresInDays })) as { secret: string; apiKey: { keyId: string } };
+  const keyOperator = await key(projectA, 'operator');
+  const keyViewer = await key(projectA, 'viewer');
+  const keyOther = await key(projectB, 'operator');
+  const expiring = await key(projectA, 'operator', 1);
+  const revoked = await key(projectA, 'operator');
+  const doomed = await key(projectA, 'viewer');
+  await request(stack.url, 'DELETE', `/v1/projects/${projectA}/api-keys/${revoked.apiKey.keyId}`, { token: admin });
+  clock.advance(2 * DAY);
+
+  Object.assign(credentials, {
+    globalAdmin: { token: admin },
+    projectAdmin: { token: users.projectAdmin.token },
+    operator: { token: users.operator.token },
+    viewer: { token: users.viewer.token },
+    nonMember: { token: users.nonMember.token },
+    keyOperator: { apiKey: keyOperator.secret },
+    keyViewer: { apiKey: keyViewer.secret },
+    keyOtherProject: { apiKey: keyOther.secret },
+    expiredKey: { apiKey: expiring.secret },
+    revokedKey: { apiKey: revoked.secret },
+    anonymous: {},
+  });
+  fixture = { projectId: projectA, ghostUser: 'ghost', doomedUser: 'doomed', doomedKey: doomed.apiKey.keyId };
+}, 120_000);
+
+afterAll(async () => {
+  await stack.close();
+});
+
+const call = (caller: Caller, route: Route) => {
+  const spec = calls[route.id](fixture);
+  const cred = credentials[caller];
+  const headers: Record<string, string> = cred.apiKey === undefined ? {} : { 'X-Api-Key': cred.apiKey };
+  return request(stack.url, route.method, spec.path, { ...(cred.token === undefined ? {} : { token: cred.token }), headers, ...(spec.body === undefined ? {} : { body: spec.body }) });
+};
+
+/** Destructive routes go last, and within a route the callers expected to be refused go first. */
+const destructive = new Set<RouteId>(['deleteProject', 'deleteUser', 'revokeApiKey']);
+const ordered = [...routes].sort((a, b) => Number(destructive.has(a.id)) - Number(destructive.has(b.id)) || Number(a.id === 'deleteProject') - Number(b.id === 'deleteProject'));
+
+describe('authorization matrix', () => {
+  it('has an expectation and a call for every route', () => {
+    for (const route of routes) {
+      expect(expectations[route.permission]).toBeDefined();
+      expect(calls[route.id]).toBeDefined();
+    }
+  });
+
+  it('answers every route × caller as expected, with no unexpected allow', async () => {
+    const surprises: string[] = [];
+    let unexpectedAllows = 0;
+    let checked = 0;
+    for (const route of ordered) {
+      const expected = expectations[route.permission];
+      const order = [...callers].sort((a, b) => Number(expected[a] === 'allow') - Number(expected[b] === 'allow'));
+      for (const caller of order) {
+        const res = await call(caller, route);
+        const spec = calls[route.id](fixture);
+        const want = expected[caller];
+        checked++;
+        if (want === 'allow') {
+          if (!spec.allowed(res)) surprises.push(`${route.method} ${route.path} as ${caller}: wanted allow, got ${res.status} ${res.text.slice(0, 120)}`);
+          continue;
+        }
+        if (spec.allowed(res) && res.status !== 404) unexpectedAllows++;
+        const code = (res.json().error as { code?: string } | undefined)?.code;
+        const wantCode = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' }[want];
+        if (res.status !== want || code !== wantCode) surprises.push(`${route.method} ${route.path} as ${caller}: wanted ${want}, got ${res.status} ${res.text.slice(0, 120)}`);
+      }
+    }
+
+    expect(surprises).toEqual([]);
+    expect(unexpectedAllows).toBe(0);
+    expect(checked).toBe(routes.length * callers.length);
+  }, 120_000);
+});
