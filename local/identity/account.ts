@@ -6,7 +6,7 @@ import type { Lockout } from './lockout';
 import { totpSealContext } from './mfa';
 import { passwordPolicyViolations, type PasswordHasher } from './passwords';
 import { CognitoError, notAuthorized, parseRequest } from './protocol';
-import type { SecretBox } from './secret-box';
+import type { SecretBox } from '../../adapters/local/crypto/secret-box';
 import type { ChallengeSessions } from './sessions';
 import type { IdpStore, IdpUser, TotpState } from './store';
 import { newTotpSecret, totpStepOf } from './totp';

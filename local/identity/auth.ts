@@ -5,7 +5,7 @@ import { spendTotpCode } from './mfa';
 import type { PasswordHasher } from './passwords';
 import { passwordPolicyViolations } from './passwords';
 import { CognitoError, missingParameter, notAuthorized, parseRequest } from './protocol';
-import type { SecretBox } from './secret-box';
+import type { SecretBox } from '../../adapters/local/crypto/secret-box';
 import type { ChallengeSessions } from './sessions';
 import type { IdpStore, IdpUser } from './store';
 import {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '../../core/clock';
 import type { UserDirectory } from '../../core/ports/user-directory';
@@ -9,7 +10,8 @@ import { createLocalUserDirectory } from './directory';
 import { createLockout } from './lockout';
 import { createPasswordHasher, defaultScryptCost, type ScryptCost } from './passwords';
 import { CognitoError, errorResponse, internalError, okResponse, operationOf, parseBody, type IdpResponse } from './protocol';
-import { loadOrCreateSecretBox } from './secret-box';
+import { ownerOnlyDir } from '../../adapters/local/crypto/key-files';
+import { loadOrCreateSecretBox } from '../../adapters/local/crypto/secret-box';
 import { createChallengeSessions } from './sessions';
 import { loadOrCreateSigningKey } from './signing-key';
 import { createIdpStore } from './store';
@@ -65,7 +67,7 @@ export interface LocalIdentityProvider {
 export const createLocalIdentityProvider = async (opts: IdentityProviderOptions): Promise<LocalIdentityProvider> => {
   const clock = opts.clock ?? systemClock;
   const key = await loadOrCreateSigningKey(opts.dataDir);
-  const secrets = await loadOrCreateSecretBox(opts.dataDir);
+  const secrets = await loadOrCreateSecretBox(path.join(await ownerOnlyDir(opts.dataDir, 'identity'), 'secrets.key'));
   const store = createIdpStore(opts.doc, opts.tableName);
   const hasher = createPasswordHasher(opts.scryptCost ?? defaultScryptCost);
   const tokens = { key, issuer: opts.issuer, clientId: opts.clientId };

@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock';
-import type { SecretBox } from './secret-box';
+import type { SecretBox } from '../../adapters/local/crypto/secret-box';
 import type { IdpStore, IdpUser, TotpState } from './store';
 import { totpStepOf } from './totp';
 

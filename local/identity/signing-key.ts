@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import path from 'node:path';
-import { identityDir, readOrCreateOwnerOnlyFile } from './key-files';
+import { ownerOnlyDir, readOrCreateOwnerOnlyFile } from '../../adapters/local/crypto/key-files';
 
 /**
  * The token-signing key of the local identity provider: RSA 2048, made at first start and kept
@@ -43,7 +43,7 @@ const thumbprint = (jwk: { e: string; kty: string; n: string }): string =>
     .digest('base64url');
 
 export const loadOrCreateSigningKey = async (dataDir: string): Promise<SigningKey> => {
-  const file = path.join(await identityDir(dataDir), KEY_FILE);
+  const file = path.join(await ownerOnlyDir(dataDir, 'identity'), KEY_FILE);
   const pem = await readOrCreateOwnerOnlyFile(file, generatePem);
 
   const privateKey = createPrivateKey(pem);

@@ -3,14 +3,14 @@ import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/p
 import path from 'node:path';
 
 /**
- * Key material the identity provider keeps in `<data>/identity/`: a folder only its owner can
- * enter, files only its owner can read, made once and reused on every start.
+ * Key material the local stack keeps in the data folder (`identity/`, `vault/`): folders only
+ * their owner can enter, files only their owner can read, made once and reused on every start.
  */
 const isErrno = (e: unknown, code: string): boolean =>
   typeof e === 'object' && e !== null && 'code' in e && e.code === code;
 
-export const identityDir = async (dataDir: string): Promise<string> => {
-  const dir = path.join(dataDir, 'identity');
+export const ownerOnlyDir = async (dataDir: string, name: string): Promise<string> => {
+  const dir = path.join(dataDir, name);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
   return dir;

@@ -1,13 +1,12 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { identityDir, readOrCreateOwnerOnlyFile } from './key-files';
+import { readOrCreateOwnerOnlyFile } from './key-files';
 
 /**
- * Secrets the identity provider must be able to read back (TOTP secrets, unlike passwords, cannot
- * be hashed) are sealed with AES-256-GCM before they reach the table. The key is 256 random bits
- * in `<data>/identity/secrets.key` (mode 0600, next to the signing key), so a copy of the table
- * alone does not reveal anyone's authenticator. Each value is bound to a context (the user's
- * `sub`) as associated data: a sealed secret moved onto another user's item does not open.
+ * Secrets the local stack must be able to read back (TOTP secrets, credential material) are
+ * sealed with AES-256-GCM. The key is 256 random bits in a file of mode 0600 beside the data it
+ * protects, so a copy of the table or the vault file alone reveals nothing. Each value is bound to
+ * a context (a user's `sub`, a credential version) as associated data: a sealed secret moved
+ * elsewhere does not open.
  *
  * Sealed form: `v1.<iv>.<ciphertext>.<tag>`, each part base64url.
  */
@@ -17,7 +16,6 @@ export interface SecretBox {
   open(sealed: string, context: string): string;
 }
 
-const KEY_FILE = 'secrets.key';
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -48,12 +46,12 @@ export const createSecretBox = (key: Buffer): SecretBox => {
   return { seal, open };
 };
 
-export const loadOrCreateSecretBox = async (dataDir: string): Promise<SecretBox> => {
-  const file = path.join(await identityDir(dataDir), KEY_FILE);
+/** The box whose key is `file`, made on first use. */
+export const loadOrCreateSecretBox = async (file: string): Promise<SecretBox> => {
   const encoded = await readOrCreateOwnerOnlyFile(file, () => Promise.resolve(`${randomBytes(KEY_BYTES).toString('base64url')}\n`));
   const key = Buffer.from(encoded.trim(), 'base64url');
   if (key.length !== KEY_BYTES) {
-    throw new Error(`${file} does not hold a ${KEY_BYTES}-byte key; TOTP secrets sealed with it cannot be read without it.`);
+    throw new Error(`${file} does not hold a ${KEY_BYTES}-byte key; secrets sealed with it cannot be read without it.`);
   }
   return createSecretBox(key);
 };
