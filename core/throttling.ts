@@ -13,6 +13,9 @@ export interface RateLimit {
 
 export const defaultRateLimit: RateLimit = { ratePerSecond: 50, burst: 100 };
 
+/** What the whole API accepts from everyone together (the API Gateway stage): a ceiling, not a per-caller limit. */
+export const stageRateLimit: RateLimit = { ratePerSecond: 1000, burst: 2000 };
+
 export type TakeResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /** Many callers, one bucket each; buckets idle long enough to be full again are forgotten. */

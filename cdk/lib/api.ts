@@ -1,6 +1,7 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
+  ApiKeySourceType,
   AuthorizationType,
   EndpointType,
   LambdaIntegration,
@@ -8,12 +9,18 @@ import {
   MethodLoggingLevel,
   RequestAuthorizer,
   RestApi,
+  type UsagePlan,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { CfnAuthorizer } from 'aws-cdk-lib/aws-apigateway';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { handlerNames, routes, type HandlerName } from '../../core/routes';
+import { decide, permissionScope } from '../../core/identity/policy';
+import type { Principal } from '../../core/identity/principal';
+import { handlerNames, routes, routesOf, type HandlerName } from '../../core/routes';
+import { defaultRateLimit, stageRateLimit } from '../../core/throttling';
 import type { Data } from './data';
 import { ServiceFunction, functionLogRetention } from './function';
 import { addGatewayResponses } from './gateway-responses';
@@ -22,6 +29,8 @@ import { acknowledge } from './nag';
 export interface ApiProps {
   readonly data: Data;
   readonly bus: EventBus;
+  /** The user pool whose admin API the people-managing handlers call. */
+  readonly userPool: IUserPool;
   /** Token issuer and audience the authorizer verifies Cognito JWTs against. */
   readonly tokenIssuer: string;
   readonly tokenClientId: string;
@@ -30,23 +39,87 @@ export interface ApiProps {
 }
 
 export const apiStageName = 'prod';
-export const apiThrottling = { rateLimit: 50, burstLimit: 100 } as const;
 /** Headers the console may send (mirrors the CORS middleware in lambdas/api/http.ts). */
 export const corsAllowHeaders = ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Key'];
 
+/** Cognito admin API actions a handler may be granted on the user pool (see adapters/aws/cognito-user-directory.ts). */
+export type UserPoolAction =
+  | 'AdminCreateUser'
+  | 'AdminGetUser'
+  | 'AdminDisableUser'
+  | 'AdminEnableUser'
+  | 'AdminDeleteUser'
+  | 'AdminUserGlobalSignOut'
+  | 'AdminAddUserToGroup'
+  | 'AdminRemoveUserFromGroup'
+  | 'AdminListGroupsForUser'
+  | 'ListUsers'
+  | 'GetUserPoolMfaConfig'
+  | 'SetUserPoolMfaConfig';
+
+export interface HandlerAccess {
+  readonly data: 'none' | 'read' | 'readWrite';
+  readonly publishEvents: boolean;
+  /** Actions on the user pool; a handler with any also gets USER_POOL_ID. */
+  readonly userPool: readonly UserPoolAction[];
+}
+
 /**
  * What each handler may touch, least privilege: a new handler name in core/routes.ts does not
- * compile until it is listed here.
+ * compile until it is listed here. It covers the handler's own adapters and what the shared chain
+ * in lambdas/api/http.ts does for its routes (`chainAccess`; synth fails when an entry lacks it).
  */
 export const handlerAccess = {
-  health: { data: 'none', publishEvents: false },
-  me: { data: 'read', publishEvents: false },
-  projects: { data: 'readWrite', publishEvents: true },
-} as const satisfies Record<HandlerName, { data: 'none' | 'read' | 'readWrite'; publishEvents: boolean }>;
+  health: { data: 'none', publishEvents: false, userPool: [] },
+  // Its only route (me:read) is open to every principal: the chain never reads or denies.
+  me: { data: 'read', publishEvents: false, userPool: [] },
+  // Deleting a project also deletes its memberships and API keys.
+  projects: { data: 'readWrite', publishEvents: true, userPool: [] },
+  // Memberships and account blocks in the table; invite, list, enable/disable, groups, delete in Cognito.
+  users: {
+    data: 'readWrite',
+    publishEvents: true,
+    userPool: [
+      'AdminCreateUser',
+      'AdminGetUser',
+      'AdminDisableUser',
+      'AdminEnableUser',
+      'AdminDeleteUser',
+      'AdminUserGlobalSignOut',
+      'AdminAddUserToGroup',
+      'AdminRemoveUserFromGroup',
+      'AdminListGroupsForUser',
+      'ListUsers',
+    ],
+  },
+  // Adding a member checks the user exists: directory.get is AdminGetUser + AdminListGroupsForUser.
+  members: { data: 'readWrite', publishEvents: true, userPool: ['AdminGetUser', 'AdminListGroupsForUser'] },
+  'api-keys': { data: 'readWrite', publishEvents: true, userPool: [] },
+  // The pool's MFA mode only; its routes are global, so the chain never reads memberships.
+  settings: { data: 'none', publishEvents: true, userPool: ['GetUserPoolMfaConfig', 'SetUserPoolMfaConfig'] },
+} as const satisfies Record<HandlerName, HandlerAccess>;
+
+/** A signed-in user with no group: whom the policy denies a permission to, if it denies anyone. */
+const ordinaryUser: Principal = { type: 'user', sub: 'ordinary', username: 'ordinary', groups: [] };
+
+/**
+ * What lambdas/api/http.ts does before a handler's operations run: project-scoped routes read the
+ * caller's membership (GetItem), and a route the policy can deny publishes `Access Denied`.
+ */
+export const chainAccess = (name: HandlerName): { readsMemberships: boolean; publishesDenials: boolean } => {
+  const guarded = routesOf(name).flatMap((r) => (r.permission === 'public' ? [] : [r.permission]));
+  const projectScoped = guarded.some((p) => permissionScope(p) === 'project');
+  return {
+    readsMemberships: projectScoped,
+    publishesDenials: projectScoped || guarded.some((p) => decide(ordinaryUser, p).effect === 'deny'),
+  };
+};
 
 /** Path to an API handler's entry: lambdas/api/<name>/index.ts, exporting `handler`. */
 export const apiHandlerEntry = (name: HandlerName): string => `lambdas/api/${name}/index.ts`;
 export const authorizerEntry = 'lambdas/authorizer/index.ts';
+/** The usage plan's name, which the authorizer looks its id up by (unique: it carries the stack name). */
+export const usagePlanNameOf = (stackName: string): string => `${stackName}-callers`;
 
 /**
  * The public REST API, built from the one route table in core/routes.ts: one function per handler
@@ -56,21 +129,37 @@ export class Api extends Construct {
   readonly restApi: RestApi;
   readonly handlers: ReadonlyMap<HandlerName, ServiceFunction>;
   readonly authorizerFunction: ServiceFunction;
+  /** Throttles each caller (user or API key) by the usage-plan key the authorizer names. */
+  readonly usagePlan: UsagePlan;
   /** https://<api id>.execute-api.<region>.amazonaws.com/<stage>, without a trailing slash. */
   readonly baseUrl: string;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
 
+    const usagePlanName = usagePlanNameOf(Stack.of(this).stackName);
     this.authorizerFunction = new ServiceFunction(this, 'Authorizer', {
       entry: authorizerEntry,
       description: 'OpsConductor API authorizer: Cognito JWT (Bearer) or API key',
       timeout: Duration.seconds(5),
-      environment: { TOKEN_ISSUER: props.tokenIssuer, TOKEN_CLIENT_ID: props.tokenClientId },
+      environment: {
+        TOKEN_ISSUER: props.tokenIssuer,
+        TOKEN_CLIENT_ID: props.tokenClientId,
+        TABLE_NAME: props.data.table.tableName,
+        USAGE_PLAN_NAME: usagePlanName,
+      },
     });
+    // GetItem: API keys (APIKEY#…), user blocks (USER#…/ACCESS), usage keys (USAGEKEY#…);
+    // UpdateItem: an API key's lastUsedAt; PutItem: a new usage key (conditional).
+    props.data.grantItemActions(this.authorizerFunction.fn, 'GetItem', 'UpdateItem', 'PutItem');
 
     const handlers = new Map<HandlerName, ServiceFunction>();
     for (const name of handlerNames) {
+      const access: HandlerAccess = handlerAccess[name];
+      const chain = chainAccess(name);
+      if ((chain.readsMemberships && access.data === 'none') || (chain.publishesDenials && !access.publishEvents)) {
+        throw new Error(`handlerAccess.${name} lacks what lambdas/api/http.ts needs for its routes: ${JSON.stringify(chain)}`);
+      }
       const fn = new ServiceFunction(this, `${pascal(name)}Handler`, {
         entry: apiHandlerEntry(name),
         description: `OpsConductor API: ${name} routes`,
@@ -78,12 +167,13 @@ export class Api extends Construct {
           TABLE_NAME: props.data.table.tableName,
           EVENT_BUS_NAME: props.bus.eventBusName,
           CONSOLE_ORIGIN: props.consoleOrigin,
+          ...(access.userPool.length > 0 ? { USER_POOL_ID: props.userPool.userPoolId } : {}),
         },
       });
-      const access = handlerAccess[name];
       if (access.data === 'readWrite') props.data.grantReadWrite(fn.fn);
       if (access.data === 'read') props.data.grantRead(fn.fn);
       if (access.publishEvents) props.bus.grantPutEventsTo(fn.fn);
+      if (access.userPool.length > 0) props.userPool.grant(fn.fn, ...access.userPool.map((a) => `cognito-idp:${a}`));
       handlers.set(name, fn);
     }
     this.handlers = handlers;
@@ -94,6 +184,8 @@ export class Api extends Construct {
       restApiName: 'opsconductor',
       description: 'OpsConductor public API (v1)',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      // Usage plans meter the key the authorizer names (usageIdentifierKey); clients send none.
+      apiKeySourceType: ApiKeySourceType.AUTHORIZER,
       // Execution logging needs the account-level API Gateway CloudWatch role; kept on stack deletion
       // because the account setting is shared with every other REST API in the region.
       cloudWatchRole: true,
@@ -106,8 +198,8 @@ export class Api extends Construct {
         dataTraceEnabled: false,
         metricsEnabled: true,
         tracingEnabled: true,
-        throttlingRateLimit: apiThrottling.rateLimit,
-        throttlingBurstLimit: apiThrottling.burstLimit,
+        throttlingRateLimit: stageRateLimit.ratePerSecond,
+        throttlingBurstLimit: stageRateLimit.burst,
       },
       defaultCorsPreflightOptions: {
         allowOrigins: [props.consoleOrigin],
@@ -138,8 +230,8 @@ export class Api extends Construct {
           route.method,
           new LambdaIntegration(fn.fn, { allowTestInvoke: false }),
           route.permission === 'public'
-            ? { operationName: route.id, authorizationType: AuthorizationType.NONE }
-            : { operationName: route.id, authorizationType: AuthorizationType.CUSTOM, authorizer },
+            ? { operationName: route.id, authorizationType: AuthorizationType.NONE, apiKeyRequired: false }
+            : { operationName: route.id, authorizationType: AuthorizationType.CUSTOM, authorizer, apiKeyRequired: true },
         );
       if (route.permission === 'public') {
         acknowledge(method, {
@@ -154,6 +246,14 @@ export class Api extends Construct {
       });
     }
 
+    this.usagePlan = this.restApi.addUsagePlan('UsagePlan', {
+      name: usagePlanName,
+      description: 'OpsConductor: one usage-plan key per user and per project API key, made by the authorizer',
+      throttle: { rateLimit: defaultRateLimit.ratePerSecond, burstLimit: defaultRateLimit.burst },
+      apiStages: [{ stage: this.restApi.deploymentStage }],
+    });
+    this.grantUsageKeys(usagePlanName);
+
     this.baseUrl = `https://${this.restApi.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${apiStageName}`;
 
     acknowledge(this.restApi, {
@@ -163,7 +263,8 @@ export class Api extends Construct {
     });
     acknowledge(this.restApi, {
       id: 'AwsSolutions-APIG3',
-      reason: 'WAF is left to operators (account-level web ACLs / Firewall Manager); stage throttling limits abuse meanwhile.',
+      reason:
+        'WAF is left to operators (account-level web ACLs / Firewall Manager); stage throttling and the per-caller usage plan limit abuse meanwhile.',
     });
     const cloudWatchRole = this.restApi.node.tryFindChild('CloudWatchRole');
     if (cloudWatchRole) {
@@ -173,9 +274,42 @@ export class Api extends Construct {
       });
     }
   }
+
+  /**
+   * The authorizer makes usage-plan keys (adapters/aws/api-gateway-usage-keys.ts): GetUsagePlans to
+   * find the plan by name, CreateApiKey, CreateUsagePlanKey on this plan, DeleteApiKey for a key it
+   * lost a creation race with. A policy of its own, not the role's default policy: the function
+   * waits for its default policy, and this one names the plan, which waits (stage, deployment,
+   * methods, authorizer) for the function.
+   */
+  private grantUsageKeys(usagePlanName: string): void {
+    const role = this.authorizerFunction.fn.role;
+    if (!role) throw new Error('The authorizer function has no role');
+    const apigateway = (path: string) => `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::${path}`;
+    const policy = new Policy(this, 'AuthorizerUsageKeys', {
+      roles: [role],
+      statements: [
+        new PolicyStatement({ actions: ['apigateway:GET'], resources: [apigateway('/usageplans')] }),
+        new PolicyStatement({
+          actions: ['apigateway:POST'],
+          resources: [apigateway('/apikeys'), apigateway(`/usageplans/${this.usagePlan.usagePlanId}/keys`)],
+        }),
+        new PolicyStatement({ actions: ['apigateway:DELETE'], resources: [apigateway('/apikeys/*')] }),
+      ],
+    });
+    acknowledge(policy, {
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/apikeys/*]',
+      reason: `DeleteApiKey on keys the authorizer itself made a moment before (ids are only known at run time), to undo one that lost a creation race for a caller of plan ${usagePlanName}.`,
+    });
+  }
 }
 
-const pascal = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+/** health → Health, api-keys → ApiKeys. */
+const pascal = (s: string): string =>
+  s
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 
 /** One JSON object per request in the access log group. */
 const accessLogFields = {

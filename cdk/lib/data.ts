@@ -1,10 +1,13 @@
 import { RemovalPolicy, type CfnElement } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct, type IConstruct } from 'constructs';
 import { table as tableModel } from '../../core/data-model';
 import { acknowledge } from './nag';
+
+/** Item-level DynamoDB actions a function may be granted one by one. */
+export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 
 /**
  * The single DynamoDB table, keyed exactly as core/data-model.ts says (the local stack creates the
@@ -65,6 +68,17 @@ export class Data extends Construct {
         reason: 'DynamoDB encryption with the table key, granted on that one key only (CDK table grant).',
       },
     );
+  }
+
+  /**
+   * Only these item actions, on the table itself (no indexes), with kms:Decrypt on the table key:
+   * DynamoDB uses the table key it decrypts for reads and writes alike.
+   */
+  grantItemActions(grantee: IGrantable, ...actions: ItemAction[]): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [this.table.tableArn] }),
+    );
+    this.key.grantDecrypt(grantee);
   }
 
   private indexWildcard(): { id: string; reason: string } {

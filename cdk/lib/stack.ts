@@ -36,6 +36,7 @@ export class OpsConductorStack extends Stack {
     this.api = new Api(this, 'Api', {
       data: this.data,
       bus: this.events.bus,
+      userPool: this.identity.userPool,
       tokenIssuer: this.identity.issuerUrl,
       tokenClientId: this.identity.consoleClient.userPoolClientId,
       consoleOrigin: this.console.origin,

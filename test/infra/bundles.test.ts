@@ -56,10 +56,27 @@ const invoke = (name: string, event: unknown, env: Record<string, string> = {}):
 };
 
 const apiEnv = { TABLE_NAME: 't', EVENT_BUS_NAME: 'b', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' };
+/** The handlers that call Cognito's admin API also need the pool. */
+const directoryEnv = { ...apiEnv, USER_POOL_ID: 'eu-west-1_abc' };
+const authorizerEnv = {
+  TOKEN_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc',
+  TOKEN_CLIENT_ID: 'client',
+  TABLE_NAME: 't',
+  USAGE_PLAN_NAME: 'OpsConductor-callers',
+};
+const errorCode = (res: { value: unknown }): unknown => (JSON.parse((res.value as { body: string }).body) as { error?: { code?: string } }).error?.code;
+/** Runs a bundle that is expected to fail at import, returning what it wrote to stderr. */
+const startFailure = (name: string, event: unknown, env: Record<string, string>) => {
+  try {
+    return { ok: true, value: JSON.stringify(invoke(name, event, env)) };
+  } catch (e) {
+    return { ok: false, value: String((e as { stderr?: string }).stderr) };
+  }
+};
 
 describe('synthesized Lambda bundles', () => {
   it('builds one bundle per handler and the authorizer', () => {
-    expect(Object.keys(assets).sort()).toEqual(['authorizer', 'health', 'me', 'projects']);
+    expect(Object.keys(assets).sort()).toEqual(['apikeys', 'authorizer', 'health', 'me', 'members', 'projects', 'settings', 'users']);
   });
 
   it('health answers 200', () => {
@@ -69,10 +86,12 @@ describe('synthesized Lambda bundles', () => {
   });
 
   it('me answers with the principal the authorizer handed over', () => {
-    const res = invoke('me', proxyEvent('getMe', { principal: admin }), apiEnv);
+    // An API key's projects come with the principal; a user's memberships would need DynamoDB.
+    const key = { type: 'apiKey', keyId: 'k1', name: 'ci', projectId: 'p1', role: 'viewer' } as const;
+    const res = invoke('me', proxyEvent('getMe', { principal: key }), apiEnv);
 
     expect(res).toMatchObject({ ok: true, value: { statusCode: 200 } });
-    expect(JSON.parse((res.value as { body: string }).body)).toMatchObject({ username: 'admin', groups: ['admins'] });
+    expect(JSON.parse((res.value as { body: string }).body)).toEqual({ type: 'apiKey', keyId: 'k1', name: 'ci', projects: [{ projectId: 'p1', role: 'viewer' }] });
   });
 
   it('projects validates before touching DynamoDB', () => {
@@ -82,15 +101,59 @@ describe('synthesized Lambda bundles', () => {
     expect(JSON.parse((res.value as { body: string }).body)).toMatchObject({ error: { code: 'INVALID_JSON' } });
   });
 
+  it('users validates the invitation before calling Cognito', () => {
+    const res = invoke('users', proxyEvent('inviteUser', { principal: admin, body: '{"username":' }), directoryEnv);
+
+    expect(res).toMatchObject({ ok: true, value: { statusCode: 400 } });
+    expect(errorCode(res)).toBe('INVALID_JSON');
+  });
+
+  it('members validates the path before reading memberships or Cognito', () => {
+    const res = invoke('members', proxyEvent('putMember', { principal: admin, pathParameters: { projectId: '!', userId: 'ada' }, body: '{"role":"viewer"}' }), directoryEnv);
+
+    expect(res).toMatchObject({ ok: true, value: { statusCode: 400 } });
+    expect(errorCode(res)).toBe('VALIDATION_FAILED');
+  });
+
+  it('api-keys validates the path before touching DynamoDB', () => {
+    const res = invoke('apikeys', proxyEvent('createApiKey', { principal: admin, pathParameters: { projectId: '!' }, body: '{}' }), apiEnv);
+
+    expect(res).toMatchObject({ ok: true, value: { statusCode: 400 } });
+    expect(errorCode(res)).toBe('VALIDATION_FAILED');
+  });
+
+  it('settings validates the body before calling Cognito', () => {
+    const res = invoke('settings', proxyEvent('updateSettings', { principal: admin, body: '{"mfa":"sometimes"}' }), directoryEnv);
+
+    expect(res).toMatchObject({ ok: true, value: { statusCode: 400 } });
+    expect(errorCode(res)).toBe('VALIDATION_FAILED');
+  });
+
   it('the authorizer answers Unauthorized to a garbage token without any network', () => {
     const event = { type: 'REQUEST', methodArn: 'arn:aws:execute-api:eu-west-1:1:a/prod/GET/v1/me', headers: { Authorization: 'Bearer nonsense' } };
 
-    const res = invoke('authorizer', event, {
-      TOKEN_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc',
-      TOKEN_CLIENT_ID: 'client',
-    });
+    const res = invoke('authorizer', event, authorizerEnv);
 
     expect(res).toEqual({ ok: false, value: 'Unauthorized' });
+  });
+
+  it('the authorizer refuses to start without its usage plan or table', () => {
+    const event = { type: 'REQUEST', methodArn: 'arn:aws:execute-api:eu-west-1:1:a/prod/GET/v1/me', headers: {} };
+    for (const missing of ['USAGE_PLAN_NAME', 'TABLE_NAME']) {
+      const env = Object.fromEntries(Object.entries(authorizerEnv).filter(([k]) => k !== missing));
+
+      expect({ missing, ...startFailure('authorizer', event, env) }).toEqual({ missing, ok: false, value: expect.stringContaining(missing) as unknown });
+    }
+  });
+
+  it('the handlers that manage people refuse to start without the user pool', () => {
+    for (const [name, route] of [['users', 'listUsers'], ['members', 'listMembers'], ['settings', 'getSettings']] as const) {
+      expect({ name, ...startFailure(name, proxyEvent(route, { principal: admin }), apiEnv) }).toEqual({
+        name,
+        ok: false,
+        value: expect.stringContaining('USER_POOL_ID') as unknown,
+      });
+    }
   });
 
   it('a handler refuses to start without its configuration', () => {

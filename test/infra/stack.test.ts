@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { apiThrottling, handlerAccess } from '../../cdk/lib/api';
+import { chainAccess, handlerAccess, usagePlanNameOf, type HandlerAccess } from '../../cdk/lib/api';
 import { consoleDistDir } from '../../cdk/lib/console';
 import { eventArchiveRetention, eventBusName } from '../../cdk/lib/events';
 import { gatewayErrors } from '../../cdk/lib/gateway-responses';
@@ -10,6 +10,7 @@ import { fromRoot } from '../../cdk/lib/paths';
 import { OpsConductorStack } from '../../cdk/lib/stack';
 import { table } from '../../core/data-model';
 import { handlerNames, routes } from '../../core/routes';
+import { defaultRateLimit, stageRateLimit } from '../../core/throttling';
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
 type Ref = { Ref: string };
@@ -212,14 +213,66 @@ describe('api', () => {
     expect(p.MethodSettings).toEqual([
       expect.objectContaining({
         MetricsEnabled: true,
-        ThrottlingRateLimit: apiThrottling.rateLimit,
-        ThrottlingBurstLimit: apiThrottling.burstLimit,
+        ThrottlingRateLimit: stageRateLimit.ratePerSecond,
+        ThrottlingBurstLimit: stageRateLimit.burst,
       }),
     ]);
     const access = p.AccessLogSetting as { DestinationArn: GetAtt; Format: string };
     expect(resources[access.DestinationArn['Fn::GetAtt'][0]]?.Type).toBe('AWS::Logs::LogGroup');
     expect(JSON.parse(access.Format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
   });
+
+  it('uses the key the authorizer names for usage plans, and requires one on every non-public method', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+    const found = methods();
+    for (const route of routes) {
+      const m = found.find((x) => x.method === route.method && x.path === route.path);
+      expect({ route: route.id, apiKeyRequired: m?.props.ApiKeyRequired === true }).toEqual({
+        route: route.id,
+        apiKeyRequired: route.permission !== 'public',
+      });
+    }
+    const health = found.find((m) => m.method === 'GET' && m.path === '/health');
+    expect(health?.props.ApiKeyRequired).toBe(false);
+    for (const m of found.filter((x) => x.method === 'OPTIONS')) expect(m.props.ApiKeyRequired).not.toBe(true);
+  });
+
+  it('throttles each caller with one usage plan on the stage, from defaultRateLimit', () => {
+    const [stageId] = only('AWS::ApiGateway::Stage');
+    const [restApiId] = only('AWS::ApiGateway::RestApi');
+    const [, plan] = only('AWS::ApiGateway::UsagePlan');
+    expect(props(plan)).toMatchObject({
+      UsagePlanName: usagePlanNameOf('OpsConductor'),
+      Throttle: { RateLimit: defaultRateLimit.ratePerSecond, BurstLimit: defaultRateLimit.burst },
+      ApiStages: [expect.objectContaining({ ApiId: ref(restApiId), Stage: ref(stageId) })],
+    });
+    expect(props(plan)).not.toHaveProperty('Quota');
+    // Keys are made by the authorizer at run time, never by the template.
+    expect(ofType('AWS::ApiGateway::ApiKey')).toEqual([]);
+    expect(ofType('AWS::ApiGateway::UsagePlanKey')).toEqual([]);
+  });
+
+  /** The functions' resources by description, with the policy documents attached to their roles. */
+  const functionNamed = (description: string | RegExp): [string, Resource] => {
+    const found = ofType('AWS::Lambda::Function').filter(([, r]) => {
+      const d = String(props(r).Description);
+      return typeof description === 'string' ? d === description : description.test(d);
+    });
+    expect(found).toHaveLength(1);
+    return found[0] as [string, Resource];
+  };
+  type Statement = { Action: string | string[]; Effect: string; Resource: unknown };
+  const statementsOf = (fn: Resource): Statement[] => {
+    const roleId = (props(fn).Role as GetAtt)['Fn::GetAtt'][0];
+    return ofType('AWS::IAM::Policy')
+      .filter(([, r]) => JSON.stringify(props(r).Roles).includes(`"${roleId}"`))
+      .flatMap(([, r]) => (props(r).PolicyDocument as { Statement: Statement[] }).Statement);
+  };
+  const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+  const apiFunction = (name: string) => functionNamed(`OpsConductor API: ${name} routes`);
+  const [tableId, keyId, userPoolId, busId] = ['AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::Cognito::UserPool', 'AWS::Events::EventBus'].map(
+    (type) => () => only(type)[0],
+  ) as [() => string, () => string, () => string, () => string];
 
   it('builds every function on Node 22 / ARM64 with the env its role needs', () => {
     const apiFunctions = ofType('AWS::Lambda::Function').filter(([, r]) =>
@@ -234,38 +287,125 @@ describe('api', () => {
         Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'opsconductor' } },
       });
     }
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('authorizer'),
-      Environment: { Variables: Match.objectLike({ TOKEN_ISSUER: Match.anyValue(), TOKEN_CLIENT_ID: Match.anyValue() }) },
-    });
     for (const name of handlerNames) {
-      template.hasResourceProperties('AWS::Lambda::Function', {
-        Description: `OpsConductor API: ${name} routes`,
-        Environment: {
-          Variables: Match.objectLike({ TABLE_NAME: Match.anyValue(), EVENT_BUS_NAME: Match.anyValue(), CONSOLE_ORIGIN: Match.anyValue() }),
-        },
+      const [, fn] = apiFunction(name);
+      const env = (props(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env).toMatchObject({ TABLE_NAME: ref(tableId()), EVENT_BUS_NAME: ref(busId()), CONSOLE_ORIGIN: expect.anything() as unknown });
+      const needsPool = (handlerAccess[name] as HandlerAccess).userPool.length > 0;
+      expect({ name, USER_POOL_ID: env.USER_POOL_ID }).toEqual({ name, USER_POOL_ID: needsPool ? ref(userPoolId()) : undefined });
+    }
+    expect(['users', 'members', 'settings'].every((name) => (handlerAccess[name as 'users'] as HandlerAccess).userPool.length > 0)).toBe(true);
+  });
+
+  it('gives the authorizer its token, table and usage plan settings', () => {
+    const [, authorizerFn] = functionNamed(/authorizer/);
+    const [, plan] = only('AWS::ApiGateway::UsagePlan');
+    expect((props(authorizerFn).Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+      TOKEN_ISSUER: expect.anything() as unknown,
+      TOKEN_CLIENT_ID: expect.anything() as unknown,
+      TABLE_NAME: ref(tableId()),
+      USAGE_PLAN_NAME: props(plan).UsagePlanName,
+    });
+  });
+
+  it('grants the authorizer item reads and writes on the table only, and usage-key management on its plan', () => {
+    const [, authorizerFn] = functionNamed(/authorizer/);
+    const [planId] = only('AWS::ApiGateway::UsagePlan');
+    const statements = statementsOf(authorizerFn);
+    const apigateway = (path: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':apigateway:', { Ref: 'AWS::Region' }, ...path]] });
+
+    expect(actionsOf(statements)).toEqual(
+      [
+        'apigateway:DELETE',
+        'apigateway:GET',
+        'apigateway:POST',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'kms:Decrypt',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ].sort(),
+    );
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [tableId(), 'Arn'] } },
+        { Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [keyId(), 'Arn'] } },
+        { Action: 'apigateway:GET', Effect: 'Allow', Resource: apigateway(['::/usageplans']) },
+        { Action: 'apigateway:POST', Effect: 'Allow', Resource: [apigateway(['::/apikeys']), apigateway(['::/usageplans/', ref(planId), '/keys'])] },
+        { Action: 'apigateway:DELETE', Effect: 'Allow', Resource: apigateway(['::/apikeys/*']) },
+      ]),
+    );
+  });
+
+  it('keeps the usage plan out of everything the authorizer function waits for (no dependency cycle)', () => {
+    const [, authorizerFn] = functionNamed(/authorizer/);
+    const [planId] = only('AWS::ApiGateway::UsagePlan');
+    const dependsOn = (authorizerFn as Resource & { DependsOn?: string[] }).DependsOn ?? [];
+    expect(dependsOn.map((id) => resources[id]?.Type).sort()).toEqual(['AWS::IAM::Policy', 'AWS::IAM::Role']);
+    for (const r of [authorizerFn, ...dependsOn.map((id) => resources[id])]) expect(JSON.stringify(r)).not.toContain(`"${planId}"`);
+  });
+
+  it('grants each handler its declared data, event and user-pool access, and nothing else', () => {
+    const readActions = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
+    for (const name of handlerNames) {
+      const statements = statementsOf(apiFunction(name)[1]);
+      const actions = actionsOf(statements);
+      const access: HandlerAccess = handlerAccess[name];
+      expect({ name, read: readActions.every((a) => actions.includes(a)) }).toEqual({ name, read: access.data !== 'none' });
+      expect({ name, write: actions.includes('dynamodb:PutItem') }).toEqual({ name, write: access.data === 'readWrite' });
+      expect({ name, dynamodb: actions.some((a) => a.startsWith('dynamodb:')) }).toEqual({ name, dynamodb: access.data !== 'none' });
+      expect({ name, kms: actions.some((a) => a.startsWith('kms:')) }).toEqual({ name, kms: access.data !== 'none' });
+      expect({ name, putEvents: actions.includes('events:PutEvents') }).toEqual({ name, putEvents: access.publishEvents });
+      expect({ name, cognito: actions.filter((a) => a.startsWith('cognito-idp:')) }).toEqual({
+        name,
+        cognito: access.userPool.map((a) => `cognito-idp:${a}`).sort(),
       });
+      for (const s of statements.filter((x) => JSON.stringify(x.Action).includes('cognito-idp:'))) {
+        expect(s.Resource).toEqual({ 'Fn::GetAtt': [userPoolId(), 'Arn'] });
+      }
+      for (const s of statements.filter((x) => JSON.stringify(x.Action).includes('events:'))) {
+        expect(s.Resource).toEqual({ 'Fn::GetAtt': [busId(), 'Arn'] });
+      }
+      expect(actions.filter((a) => !/^(dynamodb|kms|events|cognito-idp|xray):/.test(a))).toEqual([]);
     }
   });
 
-  it('grants data and event access only to the handlers that declare it', () => {
-    const policyOf = (name: string): string => {
-      const [fnId, fn] = ofType('AWS::Lambda::Function').find(([, r]) => props(r).Description === `OpsConductor API: ${name} routes`) ?? [];
-      const roleId = ((fn && props(fn).Role) as GetAtt | undefined)?.['Fn::GetAtt'][0];
-      expect(fnId).toBeDefined();
-      return JSON.stringify(
-        ofType('AWS::IAM::Policy')
-          .filter(([, r]) => JSON.stringify(props(r).Roles).includes(`"${String(roleId)}"`))
-          .map(([, r]) => props(r).PolicyDocument),
-      );
-    };
+  it('declares the access the handler chain needs: membership reads for project routes, PutEvents where the policy can deny', () => {
     for (const name of handlerNames) {
-      const policy = policyOf(name);
-      const access = handlerAccess[name];
-      expect({ name, putItem: policy.includes('dynamodb:PutItem') }).toEqual({ name, putItem: access.data === 'readWrite' });
-      expect({ name, query: policy.includes('dynamodb:Query') }).toEqual({ name, query: access.data !== 'none' });
-      expect({ name, putEvents: policy.includes('events:PutEvents') }).toEqual({ name, putEvents: access.publishEvents });
+      const access: HandlerAccess = handlerAccess[name];
+      const chain = chainAccess(name);
+      if (chain.readsMemberships) expect({ name, data: access.data }).not.toEqual({ name, data: 'none' });
+      if (chain.publishesDenials) expect({ name, publishEvents: access.publishEvents }).toEqual({ name, publishEvents: true });
     }
+    expect(Object.fromEntries(handlerNames.map((n) => [n, chainAccess(n)]))).toEqual({
+      health: { readsMemberships: false, publishesDenials: false },
+      me: { readsMemberships: false, publishesDenials: false },
+      projects: { readsMemberships: true, publishesDenials: true },
+      users: { readsMemberships: false, publishesDenials: true },
+      members: { readsMemberships: true, publishesDenials: true },
+      'api-keys': { readsMemberships: true, publishesDenials: true },
+      settings: { readsMemberships: false, publishesDenials: true },
+    });
+  });
+
+  it('gives exactly the Cognito calls the user directory makes', () => {
+    expect(handlerAccess.members.userPool).toEqual(['AdminGetUser', 'AdminListGroupsForUser']);
+    expect(handlerAccess.settings.userPool).toEqual(['GetUserPoolMfaConfig', 'SetUserPoolMfaConfig']);
+    expect([...handlerAccess.users.userPool].sort()).toEqual(
+      [
+        'AdminAddUserToGroup',
+        'AdminCreateUser',
+        'AdminDeleteUser',
+        'AdminDisableUser',
+        'AdminEnableUser',
+        'AdminGetUser',
+        'AdminListGroupsForUser',
+        'AdminRemoveUserFromGroup',
+        'AdminUserGlobalSignOut',
+        'ListUsers',
+      ].sort(),
+    );
   });
 });
 
