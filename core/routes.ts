@@ -7,7 +7,7 @@ import type { Permission } from './identity/policy';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A handler is one Lambda (lambdas/api/<name>/) serving every route of one resource. */
-export const handlerNames = ['health', 'me', 'projects', 'users', 'members', 'api-keys', 'settings'] as const;
+export const handlerNames = ['health', 'me', 'projects', 'users', 'members', 'api-keys', 'settings', 'credentials', 'targets'] as const;
 export type HandlerName = (typeof handlerNames)[number];
 
 export interface RouteDef {
@@ -38,6 +38,21 @@ export const routes = [
   { id: 'listApiKeys', method: 'GET', path: '/v1/projects/{projectId}/api-keys', handler: 'api-keys', permission: 'apiKeys:read' },
   { id: 'createApiKey', method: 'POST', path: '/v1/projects/{projectId}/api-keys', handler: 'api-keys', permission: 'apiKeys:manage' },
   { id: 'revokeApiKey', method: 'DELETE', path: '/v1/projects/{projectId}/api-keys/{keyId}', handler: 'api-keys', permission: 'apiKeys:manage' },
+  { id: 'listCredentials', method: 'GET', path: '/v1/projects/{projectId}/credentials', handler: 'credentials', permission: 'credentials:read' },
+  { id: 'createCredential', method: 'POST', path: '/v1/projects/{projectId}/credentials', handler: 'credentials', permission: 'credentials:manage' },
+  { id: 'getCredential', method: 'GET', path: '/v1/projects/{projectId}/credentials/{credentialId}', handler: 'credentials', permission: 'credentials:read' },
+  { id: 'rotateCredential', method: 'PUT', path: '/v1/projects/{projectId}/credentials/{credentialId}', handler: 'credentials', permission: 'credentials:manage' },
+  { id: 'deleteCredential', method: 'DELETE', path: '/v1/projects/{projectId}/credentials/{credentialId}', handler: 'credentials', permission: 'credentials:manage' },
+  { id: 'listTargets', method: 'GET', path: '/v1/projects/{projectId}/targets', handler: 'targets', permission: 'targets:read' },
+  { id: 'createTarget', method: 'POST', path: '/v1/projects/{projectId}/targets', handler: 'targets', permission: 'targets:manage' },
+  { id: 'importTargets', method: 'POST', path: '/v1/projects/{projectId}/targets/import', handler: 'targets', permission: 'targets:manage' },
+  { id: 'testTargets', method: 'POST', path: '/v1/projects/{projectId}/targets/test', handler: 'targets', permission: 'targets:test' },
+  { id: 'getTarget', method: 'GET', path: '/v1/projects/{projectId}/targets/{targetId}', handler: 'targets', permission: 'targets:read' },
+  { id: 'updateTarget', method: 'PATCH', path: '/v1/projects/{projectId}/targets/{targetId}', handler: 'targets', permission: 'targets:manage' },
+  { id: 'deleteTarget', method: 'DELETE', path: '/v1/projects/{projectId}/targets/{targetId}', handler: 'targets', permission: 'targets:manage' },
+  { id: 'testTarget', method: 'POST', path: '/v1/projects/{projectId}/targets/{targetId}/test', handler: 'targets', permission: 'targets:test' },
+  { id: 'acceptHostKey', method: 'POST', path: '/v1/projects/{projectId}/targets/{targetId}/accept-host-key', handler: 'targets', permission: 'targets:manage' },
+  { id: 'discoverTargets', method: 'POST', path: '/v1/projects/{projectId}/discovery', handler: 'targets', permission: 'targets:manage' },
   { id: 'getSettings', method: 'GET', path: '/v1/settings', handler: 'settings', permission: 'settings:read' },
   { id: 'updateSettings', method: 'PATCH', path: '/v1/settings', handler: 'settings', permission: 'settings:manage' },
 ] as const satisfies readonly RouteDef[];
@@ -70,6 +85,10 @@ const matchPath = (template: string, actual: string[]): Record<string, string> |
 };
 
 /** Match a concrete request path (already URL-decoded per segment by the caller) to a route. */
+/**
+ * Match a concrete request path to a route. Like API Gateway, a literal segment wins over a
+ * {param} (`/targets/import` is not target "import").
+ */
 export const matchRoute = (method: string, path: string): RouteMatch => {
   const actual = segments(path).map((s) => {
     try {
@@ -78,14 +97,16 @@ export const matchRoute = (method: string, path: string): RouteMatch => {
       return s;
     }
   });
-  const allowed: HttpMethod[] = [];
-  for (const route of routes) {
+  const literals = (r: Route) => segments(r.path).filter((p) => !p.startsWith('{')).length;
+  const candidates = routes.flatMap((route) => {
     const params = matchPath(route.path, actual);
-    if (!params) continue;
-    if (route.method === method) return { kind: 'match', route, pathParameters: params };
-    allowed.push(route.method);
-  }
-  return allowed.length > 0 ? { kind: 'methodNotAllowed', allowed } : { kind: 'notFound' };
+    return params ? [{ route, params }] : [];
+  });
+  const mostSpecific = Math.max(-1, ...candidates.map((c) => literals(c.route)));
+  const best = candidates.filter((c) => literals(c.route) === mostSpecific);
+  const hit = best.find((c) => c.route.method === method);
+  if (hit) return { kind: 'match', route: hit.route, pathParameters: hit.params };
+  return best.length > 0 ? { kind: 'methodNotAllowed', allowed: best.map((c) => c.route.method) } : { kind: 'notFound' };
 };
 
 /** Find the route API Gateway invoked, from the proxy event's `resource` and `httpMethod`. */

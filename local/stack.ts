@@ -5,21 +5,28 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoApiKeyStore, createDynamoMemberStore, createDynamoUserAccessStore } from '../adapters/aws/access-store';
+import { createDynamoCredentialStore, createDynamoTargetStore } from '../adapters/aws/inventory-store';
 import { createDynamoProjectStore } from '../adapters/aws/project-store';
 import { createLocalEventBus } from '../adapters/local/event-bus';
+import { createFileVault } from '../adapters/local/file-vault';
+import { targetsUsingCredential } from '../core/inventory/targets-service';
 import { systemClock, type Clock } from '../core/clock';
 import { createIdGenerator } from '../core/ids';
 import type { HandlerName } from '../core/routes';
 import { createTokenBuckets, defaultRateLimit, type RateLimit } from '../core/throttling';
 import { makeApiKeysHandler } from '../lambdas/api/api-keys/handler';
+import { makeCredentialsHandler } from '../lambdas/api/credentials/handler';
 import { makeHealthHandler } from '../lambdas/api/health/handler';
 import { makeMeHandler } from '../lambdas/api/me/handler';
 import { makeMembersHandler } from '../lambdas/api/members/handler';
 import { makeProjectsHandler } from '../lambdas/api/projects/handler';
 import { makeSettingsHandler } from '../lambdas/api/settings/handler';
+import { makeTargetsHandler } from '../lambdas/api/targets/handler';
 import { makeUsersHandler } from '../lambdas/api/users/handler';
 import { makeAuthorizer } from '../lambdas/authorizer/handler';
 import { createTokenVerifier } from '../lambdas/authorizer/verifier';
+import { runnerConnectionTester, runnerNetworkScanner } from '../runner/connection-tester';
+import { inspectPrivateKey } from '../runner/ssh/key-fingerprint';
 import { startLocalDynamo } from './dynamo';
 import { createGateway, type ProxyHandler } from './gateway';
 import { createLocalIdentityProvider } from './identity';
@@ -133,6 +140,7 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
     const members = createDynamoMemberStore(table);
     const apiKeys = createDynamoApiKeyStore(table);
     const userAccess = createDynamoUserAccessStore(table);
+    const targets = createDynamoTargetStore(table);
     const deps = {
       logger,
       consoleOrigin: undefined,
@@ -146,6 +154,13 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       clock,
       ids,
       random: randomBytes,
+      targets,
+      credentials: createDynamoCredentialStore(table),
+      vault: await createFileVault(opts.dataDir),
+      tester: runnerConnectionTester,
+      scanner: runnerNetworkScanner,
+      inspectKey: inspectPrivateKey,
+      targetsUsingCredential: (projectId: string, credentialId: string) => targetsUsingCredential({ targets }, projectId, credentialId),
     };
     const handlers: Record<HandlerName, ProxyHandler> = {
       health: makeHealthHandler(deps),
@@ -155,6 +170,8 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       members: makeMembersHandler(deps),
       'api-keys': makeApiKeysHandler(deps),
       settings: makeSettingsHandler(deps),
+      credentials: makeCredentialsHandler(deps),
+      targets: makeTargetsHandler(deps),
     };
     const authorizer = makeAuthorizer({
       verifier: createTokenVerifier({ issuer, clientId: LOCAL_CLIENT_ID, jwks: idp.jwks() }),

@@ -1,18 +1,17 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { table } from '../../core/data-model';
-import { conflict, notFound, versionConflict } from '../../core/errors';
+import { conflict, isAppError, notFound, versionConflict } from '../../core/errors';
 import type { ProjectStore } from '../../core/ports/project-store';
 import { Project } from '../../core/projects/schema';
+import { createNameClaims } from './name-claims';
 import { queryPage, stripKeys } from './query-page';
 
 /**
  * Projects in the single table:
  *   project     PK=P#<id>            SK=META   GSI1PK=PROJECTS GSI1SK=<lower name>#<id>  (list by name)
- *   name claim  PK=PROJECTNAME#<lower name>  SK=CLAIM  projectId
- * Names are unique case-insensitively. There are no transactions (dynalite has none), so the claim
- * is written first and released on failure; a claim orphaned by a crash is taken over when its
- * project no longer holds that name.
+ *   name claim  PK=PROJECTNAME#<lower name>  SK=CLAIM  ownerId (name-claims.ts)
+ * Names are unique case-insensitively.
  */
 const projectKey = (id: string) => ({ PK: `P#${id}`, SK: 'META' });
 const claimKey = (name: string) => ({ PK: `PROJECTNAME#${name.toLowerCase()}`, SK: 'CLAIM' });
@@ -31,55 +30,16 @@ export const createDynamoProjectStore = ({ ddb, tableName }: DynamoDeps): Projec
     return res.Item ? Project.parse(stripKeys(res.Item)) : undefined;
   };
 
-  const nameTaken = (name: string) => conflict(`A project named '${name}' already exists.`, { field: 'name' });
-
-  const claimName = async (name: string, projectId: string): Promise<void> => {
+  const claims = createNameClaims({ ddb, tableName });
+  const holdsName = (name: string) => async (holderId: string) => (await get(holderId))?.name.toLowerCase() === name.toLowerCase();
+  const claimName = async (name: string, projectId: string) => {
     try {
-      await ddb.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...claimKey(name), projectId },
-          ConditionExpression: 'attribute_not_exists(PK) OR projectId = :self',
-          ExpressionAttributeValues: { ':self': projectId },
-        }),
-      );
-      return;
+      await claims.claim(claimKey(name), projectId, `The project name '${name}'`, holdsName(name));
     } catch (e) {
-      if (!isConditionFailure(e)) throw e;
-    }
-    const claim = await ddb.send(new GetCommand({ TableName: tableName, Key: claimKey(name), ConsistentRead: true }));
-    const holderId = claim.Item?.projectId as string | undefined;
-    const holder = holderId === undefined ? undefined : await get(holderId);
-    if (holder && holder.name.toLowerCase() === name.toLowerCase()) throw nameTaken(name);
-    try {
-      await ddb.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...claimKey(name), projectId },
-          ConditionExpression: 'projectId = :orphan',
-          ExpressionAttributeValues: { ':orphan': holderId },
-        }),
-      );
-    } catch (e) {
-      if (isConditionFailure(e)) throw nameTaken(name);
-      throw e;
+      throw isAppError(e) && e.code === 'CONFLICT' ? conflict(`A project named '${name}' already exists.`, { field: 'name' }) : e;
     }
   };
-
-  const releaseName = async (name: string, projectId: string): Promise<void> => {
-    try {
-      await ddb.send(
-        new DeleteCommand({
-          TableName: tableName,
-          Key: claimKey(name),
-          ConditionExpression: 'projectId = :self',
-          ExpressionAttributeValues: { ':self': projectId },
-        }),
-      );
-    } catch (e) {
-      if (!isConditionFailure(e)) throw e;
-    }
-  };
+  const releaseName = (name: string, projectId: string) => claims.release(claimKey(name), projectId);
 
   const failedWrite = async (id: string, expectedVersion: number): Promise<Error> => {
     const current = await get(id);

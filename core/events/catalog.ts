@@ -131,6 +131,73 @@ export const SettingsUpdated = defineEvent({
   schema: z.object({ actor: Actor, settings: z.object({ mfa: z.enum(['optional', 'required']).optional() }) }),
 });
 
+const CredentialRef = z.object({ id: z.string(), name: z.string(), kind: z.string(), username: z.string(), publicKeyFingerprint: z.string().optional() });
+
+export const CredentialCreated = defineEvent({
+  source: 'opsconductor.inventory',
+  detailType: 'Credential Created',
+  description: 'A credential was created (metadata only: material never leaves the vault).',
+  schema: z.object({ projectId: ProjectId, actor: Actor, credential: CredentialRef }),
+});
+
+export const CredentialRotated = defineEvent({
+  source: 'opsconductor.inventory',
+  detailType: 'Credential Rotated',
+  description: "A credential's material was replaced; runs in flight keep the previous version.",
+  schema: z.object({ projectId: ProjectId, actor: Actor, credential: CredentialRef }),
+});
+
+export const CredentialDeleted = defineEvent({
+  source: 'opsconductor.inventory',
+  detailType: 'Credential Deleted',
+  description: 'A credential and its material were deleted.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, credential: CredentialRef }),
+});
+
+const TargetRef = z.object({ id: z.string(), name: z.string(), address: z.string(), protocol: z.string() });
+
+export const TargetCreated = defineEvent({
+  source: 'opsconductor.inventory',
+  detailType: 'Target Created',
+  description: 'A target host was added to the inventory.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, target: TargetRef }),
+});
+
+export const TargetUpdated = defineEvent({
+  source: 'opsconductor.inventory',
+  detailType: 'Target Updated',
+  description: 'A target was changed (fields listed), or an admin accepted its new host key.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, target: TargetRef, changed: z.array(z.string()) }),
+});
+
+export const TargetDeleted = defineEvent({
+  source: 'opsconductor.inventory',
+  detailType: 'Target Deleted',
+  description: 'A target was removed from the inventory.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, target: TargetRef }),
+});
+
+export const HostKeyChanged = defineEvent({
+  source: 'opsconductor.inventory',
+  detailType: 'Host Key Changed',
+  description: 'A host presented a key other than the trusted one; connections fail until an admin accepts it.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, target: TargetRef, trusted: z.string(), presented: z.string() }),
+});
+
+export const ConnectionTested = defineEvent({
+  source: 'opsconductor.inventory',
+  detailType: 'Connection Tested',
+  description: 'A connection test finished, with its outcome (never the credential).',
+  schema: z.object({
+    projectId: ProjectId,
+    actor: Actor,
+    target: TargetRef,
+    ok: z.boolean(),
+    category: z.string().optional(),
+    latencyMs: z.number().optional(),
+  }),
+});
+
 export const eventCatalog: readonly EventDefinition[] = [
   ProjectCreated,
   ProjectUpdated,
@@ -144,6 +211,14 @@ export const eventCatalog: readonly EventDefinition[] = [
   ApiKeyRevoked,
   AccessDenied,
   SettingsUpdated,
+  CredentialCreated,
+  CredentialRotated,
+  CredentialDeleted,
+  TargetCreated,
+  TargetUpdated,
+  TargetDeleted,
+  HostKeyChanged,
+  ConnectionTested,
 ];
 
 export interface CatalogEntry {

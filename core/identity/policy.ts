@@ -37,6 +37,11 @@ const rules = {
   'members:manage': { scope: 'project', minRole: 'admin' },
   'apiKeys:read': { scope: 'project', minRole: 'admin' },
   'apiKeys:manage': { scope: 'project', minRole: 'admin' },
+  'credentials:read': { scope: 'project', minRole: 'viewer' },
+  'credentials:manage': { scope: 'project', minRole: 'admin' },
+  'targets:read': { scope: 'project', minRole: 'viewer' },
+  'targets:test': { scope: 'project', minRole: 'operator' },
+  'targets:manage': { scope: 'project', minRole: 'admin' },
 } as const satisfies Record<string, GlobalRule | ProjectRule>;
 
 export type Permission = keyof typeof rules;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idPattern } from '../ids';
+import { ProjectId } from '../projects/schema';
 
 /**
  * Credentials: metadata in the table, material (passwords, private keys) in the vault only.
@@ -71,3 +72,9 @@ export const materialOf = (input: CreateCredentialInput): CredentialMaterial => 
       return { kind: input.kind, password: input.password };
   }
 };
+
+/** Rotation replaces the material (and may fix the login); the kind stays what it was. */
+export const RotateCredentialInput = CreateCredentialInput;
+export type RotateCredentialInput = CreateCredentialInput;
+
+export const CredentialPath = z.strictObject({ projectId: ProjectId, credentialId: CredentialId });

@@ -51,6 +51,11 @@ const expectations: Record<Permission | 'public', Record<Caller, Expect>> = {
   'apiKeys:read': projectAdmins,
   'apiKeys:manage': projectAdmins,
   'project:delete': rule(['globalAdmin'], { nonMember: 404, keyOtherProject: 404 }),
+  'credentials:read': projectReaders,
+  'credentials:manage': projectAdmins,
+  'targets:read': projectReaders,
+  'targets:manage': projectAdmins,
+  'targets:test': rule(['globalAdmin', 'projectAdmin', 'operator', 'keyOperator'], { nonMember: 404, keyOtherProject: 404 }),
 };
 
 interface Fixture {
@@ -58,6 +63,10 @@ interface Fixture {
   ghostUser: string;
   doomedUser: string;
   doomedKey: string;
+  credentialId: string;
+  doomedCredential: string;
+  targetId: string;
+  doomedTarget: string;
 }
 
 /**
@@ -88,6 +97,25 @@ const calls: Record<RouteId, (f: Fixture) => { method?: string; path: string; bo
   revokeApiKey: (f) => ({ path: `/v1/projects/${f.projectId}/api-keys/${f.doomedKey}`, allowed: (r) => r.status === 204 || (r.status === 404 && /API key/.test(r.text)) }),
   getSettings: () => ({ path: '/v1/settings', allowed: (r) => r.status === 200 }),
   updateSettings: () => ({ path: '/v1/settings', body: {}, allowed: isValidationFailure }),
+  listCredentials: (f) => ({ path: `/v1/projects/${f.projectId}/credentials`, allowed: (r) => r.status === 200 }),
+  createCredential: (f) => ({ path: `/v1/projects/${f.projectId}/credentials`, body: {}, allowed: isValidationFailure }),
+  getCredential: (f) => ({ path: `/v1/projects/${f.projectId}/credentials/${f.credentialId}`, allowed: (r) => r.status === 200 }),
+  rotateCredential: (f) => ({ path: `/v1/projects/${f.projectId}/credentials/${f.credentialId}`, body: {}, allowed: isValidationFailure }),
+  deleteCredential: (f) => ({
+    path: `/v1/projects/${f.projectId}/credentials/${f.doomedCredential}`,
+    allowed: (r) => r.status === 204 || (r.status === 404 && /Credential/.test(r.text)),
+  }),
+  listTargets: (f) => ({ path: `/v1/projects/${f.projectId}/targets`, allowed: (r) => r.status === 200 }),
+  createTarget: (f) => ({ path: `/v1/projects/${f.projectId}/targets`, body: {}, allowed: isValidationFailure }),
+  importTargets: (f) => ({ path: `/v1/projects/${f.projectId}/targets/import`, body: {}, allowed: isValidationFailure }),
+  testTargets: (f) => ({ path: `/v1/projects/${f.projectId}/targets/test`, body: {}, allowed: isValidationFailure }),
+  getTarget: (f) => ({ path: `/v1/projects/${f.projectId}/targets/${f.targetId}`, allowed: (r) => r.status === 200 }),
+  updateTarget: (f) => ({ path: `/v1/projects/${f.projectId}/targets/${f.targetId}`, body: { matrix: 1 }, allowed: isValidationFailure }),
+  deleteTarget: (f) => ({ path: `/v1/projects/${f.projectId}/targets/${f.doomedTarget}`, allowed: (r) => r.status === 204 || (r.status === 404 && /Target/.test(r.text)) }),
+  // The target has no credential, so an allowed test stops at 422 before connecting anywhere.
+  testTarget: (f) => ({ path: `/v1/projects/${f.projectId}/targets/${f.targetId}/test`, allowed: (r) => r.status === 422 }),
+  acceptHostKey: (f) => ({ path: `/v1/projects/${f.projectId}/targets/${f.targetId}/accept-host-key`, body: {}, allowed: isValidationFailure }),
+  discoverTargets: (f) => ({ path: `/v1/projects/${f.projectId}/discovery`, body: {}, allowed: isValidationFailure }),
 };
 
 function isValidationFailure(r: HttpResponse) {
@@ -146,7 +174,20 @@ beforeAll(async () => {
     revokedKey: { apiKey: revoked.secret },
     anonymous: {},
   });
-  fixture = { projectId: projectA, ghostUser: 'ghost', doomedUser: 'doomed', doomedKey: doomed.apiKey.keyId };
+  const credential = await post(`/v1/projects/${projectA}/credentials`, { name: 'c', kind: 'ssh-password', username: 'u', password: 'matrix-pw' });
+  const doomedCredential = await post(`/v1/projects/${projectA}/credentials`, { name: 'd', kind: 'ssh-password', username: 'u', password: 'matrix-pw' });
+  const target = await post(`/v1/projects/${projectA}/targets`, { name: 't', address: '192.0.2.1', protocol: 'ssh' });
+  const doomedTarget = await post(`/v1/projects/${projectA}/targets`, { name: 'dt', address: '192.0.2.2', protocol: 'ssh' });
+  fixture = {
+    projectId: projectA,
+    ghostUser: 'ghost',
+    doomedUser: 'doomed',
+    doomedKey: doomed.apiKey.keyId,
+    credentialId: String(credential.id),
+    doomedCredential: String(doomedCredential.id),
+    targetId: String(target.id),
+    doomedTarget: String(doomedTarget.id),
+  };
 }, 120_000);
 
 afterAll(async () => {
@@ -161,7 +202,7 @@ const call = (caller: Caller, route: Route) => {
 };
 
 /** Destructive routes go last, and within a route the callers expected to be refused go first. */
-const destructive = new Set<RouteId>(['deleteProject', 'deleteUser', 'revokeApiKey']);
+const destructive = new Set<RouteId>(['deleteProject', 'deleteUser', 'revokeApiKey', 'deleteCredential', 'deleteTarget']);
 const ordered = [...routes].sort((a, b) => Number(destructive.has(a.id)) - Number(destructive.has(b.id)) || Number(a.id === 'deleteProject') - Number(b.id === 'deleteProject'));
 
 describe('authorization matrix', () => {

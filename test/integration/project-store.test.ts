@@ -83,7 +83,7 @@ describe('DynamoDB project store on dynalite', () => {
   it('takes over a name claim orphaned by a crash between writes', async () => {
     // A claim whose project was never written (the process died in between).
     await dynamo.doc.send(
-      new PutCommand({ TableName: dynamo.tableName, Item: { PK: 'PROJECTNAME#orphaned', SK: 'CLAIM', projectId: 'prj_gone' } }),
+      new PutCommand({ TableName: dynamo.tableName, Item: { PK: 'PROJECTNAME#orphaned', SK: 'CLAIM', ownerId: 'prj_gone' } }),
     );
 
     const p = project('orphaned');

@@ -1,0 +1,4 @@
+import { awsApiRuntime, awsInventory } from '../../aws-runtime';
+import { makeCredentialsHandler } from './handler';
+
+export const handler = makeCredentialsHandler({ ...awsApiRuntime(), ...awsInventory() });

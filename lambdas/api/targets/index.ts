@@ -1,0 +1,4 @@
+import { awsApiRuntime, awsInventory } from '../../aws-runtime';
+import { makeTargetsHandler } from './handler';
+
+export const handler = makeTargetsHandler({ ...awsApiRuntime(), ...awsInventory() });

@@ -1,0 +1,432 @@
+import { createHash } from 'node:crypto';
+import { Socket } from 'node:net';
+import ssh2, { type Client as Ssh2Client, type ClientChannel, type PasswordAuthMethod, type PublicKeyAuthMethod } from 'ssh2';
+import { abortErrorOf, ConnectionError, type ConnectionErrorCategory } from './connection-error';
+
+/**
+ * The runner's SSH client: one connection to one target, on ssh2 (pure JavaScript; its optional
+ * native crypto is not built). It verifies the host key before anything is sent to authenticate,
+ * turns every failure into a ConnectionError with a category an operator can act on, and keeps
+ * credential material out of every message it produces.
+ */
+
+// ssh2 is CommonJS; under Node's ESM loader only some of its names are visible as named imports.
+const { Client, utils } = ssh2;
+
+export type SshAuth = { kind: 'password'; password: string } | { kind: 'key'; privateKey: string; passphrase?: string };
+
+export interface SshConnectOptions {
+  host: string;
+  port: number;
+  username: string;
+  auth: SshAuth;
+  /**
+   * With `expectedFingerprint` (OpenSSH's `SHA256:…`), any other host key ends the handshake
+   * before authentication. Without it any key is accepted and reported as `fingerprint`:
+   * whether to trust it on first use is the caller's decision.
+   */
+  hostKey: { expectedFingerprint?: string | undefined };
+  /** Budget for name lookup, TCP connect, handshake and authentication together. */
+  timeoutMs: number;
+  /** Aborting cancels the attempt (rejecting with the abort reason) and, once connected, closes the connection. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface SshExecOptions {
+  timeoutMs: number;
+  /** Aborting kills the command (KILL to its process group) and closes its channel; the connection stays usable. */
+  signal?: AbortSignal | undefined;
+  /** Sent as SSH `env` requests; OpenSSH applies only names its AcceptEnv allows and drops the rest silently. */
+  env?: Record<string, string> | undefined;
+  /** Per stream; output beyond it is read and dropped, so the command never stalls on a full window. */
+  maxOutputBytes?: number | undefined;
+}
+
+export interface SshExecResult {
+  /** null when the command was ended by a signal, or the server did not report a status. */
+  exitCode: number | null;
+  /** The signal that ended the command, as `SIGTERM`. */
+  signal?: string;
+  stdout: string;
+  stderr: string;
+  stdoutTruncated: boolean;
+  stderrTruncated: boolean;
+}
+
+export interface SshConnection {
+  /** The host key's fingerprint in OpenSSH's format, `SHA256:<base64 without padding>`. */
+  readonly fingerprint: string;
+  /**
+   * Runs one command and captures its output (bounded: this is for probes, not for streaming
+   * job output). The command gets no input: its stdin stays open so that a timed-out or aborted
+   * command can still be signalled, so one that waits for input runs into its timeout.
+   * A timeout rejects with a TIMEOUT ConnectionError; an abort with the signal's reason.
+   */
+  exec(command: string, opts: SshExecOptions): Promise<SshExecResult>;
+  /** Ends the connection; resolves once the socket is closed. Commands still running are rejected. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
+/** A dead peer (a host gone without a FIN, a NAT that dropped the flow) is noticed in about a minute. */
+const KEEPALIVE_INTERVAL_MS = 15_000;
+const KEEPALIVE_COUNT_MAX = 4;
+/** How long close() waits for the peer to acknowledge the disconnect before dropping the socket. */
+const CLOSE_GRACE_MS = 2_000;
+
+/** OpenSSH's fingerprint of a public key blob (the wire format ssh2 hands the host verifier). */
+export const sshFingerprint = (publicKeyBlob: Buffer): string =>
+  `SHA256:${createHash('sha256').update(publicKeyBlob).digest('base64').replace(/=+$/, '')}`;
+
+/** Accepts what people paste: with or without the `SHA256:` prefix and base64 padding. */
+const normalizeFingerprint = (fingerprint: string): string => {
+  const trimmed = fingerprint.trim();
+  const body = trimmed.startsWith('SHA256:') ? trimmed.slice('SHA256:'.length) : trimmed;
+  return `SHA256:${body.replace(/=+$/, '')}`;
+};
+
+/** What ssh2 attaches to its errors: a level saying which stage failed, and a system or disconnect code. */
+interface Ssh2Error extends Error {
+  level?: string;
+  code?: string | number;
+}
+
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
+const UNREACHABLE_CODES = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+// SSH_MSG_DISCONNECT reasons a server uses to end authentication (RFC 4253 §11.1).
+const AUTH_DISCONNECT_REASONS = new Set([13, 14, 15]);
+
+interface FailureContext {
+  target: string;
+  username: string;
+  auth: SshAuth['kind'];
+  timeoutMs: number;
+  /** Set by the host verifier: the key the server presented, and whether it was refused. */
+  presented: string | undefined;
+  mismatchWith: string | undefined;
+  secrets: readonly string[];
+}
+
+/** Belt and braces: no library message we pass on may echo a password or passphrase. */
+const redact = (message: string, secrets: readonly string[]): string =>
+  secrets.reduce((m, secret) => (secret === '' ? m : m.split(secret).join('[redacted]')), message);
+
+const classify = (err: Ssh2Error, ctx: FailureContext): ConnectionError => {
+  const code = typeof err.code === 'string' ? err.code : undefined;
+  const make = (category: ConnectionErrorCategory, message: string) =>
+    new ConnectionError(category, redact(message, ctx.secrets), { hostKeyFingerprint: ctx.presented, code });
+  const { target } = ctx;
+
+  if (ctx.mismatchWith !== undefined) {
+    return make(
+      'HOST_KEY_MISMATCH',
+      `${target} presented host key ${ctx.presented ?? '(unknown)'}, not the expected ${ctx.mismatchWith}. ` +
+        'The host may have been reinstalled, or someone may be intercepting the connection; nothing was sent to authenticate.',
+    );
+  }
+  if ((code !== undefined && DNS_CODES.has(code)) || err.level === 'client-dns') {
+    const host = target.slice(0, target.lastIndexOf(':'));
+    return make('DNS', `The host name ${host} could not be resolved${code === 'EAI_AGAIN' ? ' (temporary DNS failure)' : ''}.`);
+  }
+  if (code === 'ECONNREFUSED') return make('REFUSED', `${target} refused the connection: nothing is listening there, or a firewall rejects it.`);
+  if (code !== undefined && UNREACHABLE_CODES.has(code)) return make('REFUSED', `${target} is unreachable from the runner (${code}).`);
+  if (code === 'ETIMEDOUT' || err.level === 'client-timeout') {
+    return err.message === 'Keepalive timeout'
+      ? make('TIMEOUT', `${target} stopped answering keepalives.`)
+      : make('TIMEOUT', `${target} did not complete connecting, the SSH handshake and authentication within ${ctx.timeoutMs} ms.`);
+  }
+  if (err.level === 'client-authentication' || (typeof err.code === 'number' && AUTH_DISCONNECT_REASONS.has(err.code))) {
+    return make(
+      'AUTH_FAILED',
+      ctx.auth === 'password'
+        ? `${target} rejected the password for user '${ctx.username}' (or does not allow password logins).`
+        : `${target} did not accept the key for user '${ctx.username}'.`,
+    );
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE') return make('PROTOCOL', `${target} reset the connection before the SSH session was ready.`);
+  if (err.message === 'Connection lost before handshake') {
+    return make('PROTOCOL', `${target} closed the connection before the SSH handshake; it may not be an SSH server, or it turned this client away.`);
+  }
+  if (err.level === 'client-socket') return make('PROTOCOL', `Network error talking to ${target}${code === undefined ? '' : ` (${code})`}.`);
+  return make('PROTOCOL', `The SSH handshake with ${target} failed: ${err.message}`);
+};
+
+/**
+ * Parses a private key up front so that a bad key or passphrase is reported as such, in our own
+ * words (the parser's messages are not ours to vouch for), before anything goes on the wire.
+ */
+const authMethodOf = (username: string, auth: SshAuth): PasswordAuthMethod | PublicKeyAuthMethod => {
+  if (auth.kind === 'password') return { type: 'password', username, password: auth.password } satisfies PasswordAuthMethod;
+  const parsed = utils.parseKey(auth.privateKey, auth.passphrase);
+  if (parsed instanceof Error) {
+    const why = /no passphrase given/i.test(parsed.message)
+      ? 'it is encrypted and no passphrase was given'
+      : /passphrase|decrypt|integrity/i.test(parsed.message)
+        ? 'the passphrase is wrong'
+        : 'its format is not supported or it is damaged';
+    throw new ConnectionError('AUTH_FAILED', `The private key could not be used: ${why}.`);
+  }
+  if (!parsed.isPrivateKey()) throw new ConnectionError('AUTH_FAILED', 'The private key could not be used: it is a public key.');
+  return { type: 'publickey', username, key: parsed } satisfies PublicKeyAuthMethod;
+};
+
+const secretsOf = (auth: SshAuth): string[] =>
+  auth.kind === 'password' ? [auth.password] : auth.passphrase === undefined ? [] : [auth.passphrase];
+
+export const connectSsh = (opts: SshConnectOptions): Promise<SshConnection> => {
+  const { signal } = opts;
+  if (signal?.aborted) return Promise.reject(abortErrorOf(signal));
+  let authMethod: PasswordAuthMethod | PublicKeyAuthMethod;
+  try {
+    authMethod = authMethodOf(opts.username, opts.auth);
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+  const expected = opts.hostKey.expectedFingerprint === undefined ? undefined : normalizeFingerprint(opts.hostKey.expectedFingerprint);
+  const ctx: FailureContext = {
+    target: `${opts.host}:${opts.port}`,
+    username: opts.username,
+    auth: opts.auth.kind,
+    timeoutMs: opts.timeoutMs,
+    presented: undefined,
+    mismatchWith: undefined,
+    secrets: secretsOf(opts.auth),
+  };
+
+  return new Promise<SshConnection>((resolve, reject) => {
+    const client = new Client();
+    // Our own socket, so that an abort or a close can always drop it: ssh2's destroy() does
+    // nothing once the socket is half-closed, and a silent peer never finishes a graceful close.
+    const sock = new Socket();
+    let settled = false;
+
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      sock.destroy();
+      reject(error);
+    };
+    const onAbort = () => {
+      if (signal) fail(abortErrorOf(signal));
+    };
+    const onError = (err: Ssh2Error) => {
+      fail(classify(err, ctx));
+    };
+    const onClose = () => {
+      fail(new ConnectionError('PROTOCOL', `The connection to ${ctx.target} closed before the SSH session was ready.`, { hostKeyFingerprint: ctx.presented }));
+    };
+
+    client.on('error', onError);
+    client.on('close', onClose);
+    client.once('ready', () => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      // Hand over to the connection's own listeners; there must always be an 'error' listener,
+      // since ssh2 emits errors at any time and an unheard 'error' would crash the runner.
+      const connection = openConnection(client, sock, { ctx, fingerprint: ctx.presented ?? '', signal });
+      client.removeListener('error', onError);
+      client.removeListener('close', onClose);
+      resolve(connection);
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    sock.setNoDelay(true);
+    sock.connect({ host: opts.host, port: opts.port });
+    try {
+      client.connect({
+        sock,
+        host: opts.host,
+        port: opts.port,
+        username: opts.username,
+        // Exactly the one method this credential is for: no 'none' probe, no agent, no keyboard-interactive.
+        authHandler: [authMethod],
+        readyTimeout: opts.timeoutMs,
+        keepaliveInterval: KEEPALIVE_INTERVAL_MS,
+        keepaliveCountMax: KEEPALIVE_COUNT_MAX,
+        // Runs during key exchange, before the session is encrypted: refusing here means no
+        // credential ever reaches a server we do not trust.
+        hostVerifier: (key: Buffer): boolean => {
+          const fingerprint = sshFingerprint(key);
+          ctx.presented = fingerprint;
+          if (expected !== undefined && fingerprint !== expected) {
+            ctx.mismatchWith = expected;
+            return false;
+          }
+          return true;
+        },
+      });
+    } catch (e) {
+      fail(new ConnectionError('PROTOCOL', redact(`Could not start an SSH connection to ${ctx.target}: ${e instanceof Error ? e.message : String(e)}`, ctx.secrets)));
+    }
+  });
+};
+
+const openConnection = (
+  client: Ssh2Client,
+  sock: Socket,
+  { ctx, fingerprint, signal }: { ctx: FailureContext; fingerprint: string; signal: AbortSignal | undefined },
+): SshConnection => {
+  let closed = false;
+  /** Why the connection ended, for commands still running and for later calls. */
+  let endReason: Error | undefined;
+  const running = new Set<(error: Error) => void>();
+  const closeWaiters: (() => void)[] = [];
+
+  let dropTimer: NodeJS.Timeout | undefined;
+  const shutDown = (reason: Error) => {
+    endReason ??= reason;
+    if (closed) return;
+    client.end();
+    // A peer that never acknowledges the disconnect must not keep the socket (and the runner) alive.
+    dropTimer ??= setTimeout(() => sock.destroy(), CLOSE_GRACE_MS);
+  };
+  const onAbort = () => {
+    if (signal) shutDown(abortErrorOf(signal));
+  };
+
+  client.on('error', (err) => {
+    endReason ??= classify(err, ctx);
+  });
+  client.on('close', () => {
+    closed = true;
+    clearTimeout(dropTimer);
+    signal?.removeEventListener('abort', onAbort);
+    const reason = endReason ?? new ConnectionError('PROTOCOL', `The connection to ${ctx.target} was closed.`, { hostKeyFingerprint: fingerprint });
+    for (const stop of running) stop(reason);
+    running.clear();
+    for (const resolve of closeWaiters.splice(0)) resolve();
+  });
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+
+  const exec = (command: string, opts: SshExecOptions): Promise<SshExecResult> =>
+    new Promise<SshExecResult>((resolve, reject) => {
+      if (closed || endReason !== undefined) {
+        reject(endReason ?? new ConnectionError('PROTOCOL', `The connection to ${ctx.target} is closed.`));
+        return;
+      }
+      if (opts.signal?.aborted) {
+        reject(abortErrorOf(opts.signal));
+        return;
+      }
+      const limit = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+      const stdout = boundedCapture(limit);
+      const stderr = boundedCapture(limit);
+      let channel: ClientChannel | undefined;
+      let exit: { code: number | null; signal?: string } = { code: null };
+      let done = false;
+
+      const settle = () => {
+        if (done) return false;
+        done = true;
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onExecAbort);
+        running.delete(fail);
+        return true;
+      };
+      // Not one function with an `instanceof Error` test: an abort reason may be a DOMException
+      // from another realm (as under jest), and must still be a rejection.
+      const fail = (error: Error) => {
+        if (!settle()) return;
+        if (channel) stopChannel(channel);
+        reject(error);
+      };
+      const succeed = (result: SshExecResult) => {
+        if (settle()) resolve(result);
+      };
+      const onExecAbort = () => {
+        if (opts.signal) fail(abortErrorOf(opts.signal));
+      };
+      const timer = setTimeout(() => {
+        fail(new ConnectionError('TIMEOUT', `The command on ${ctx.target} did not finish within ${opts.timeoutMs} ms; it was killed.`, { hostKeyFingerprint: fingerprint }));
+      }, opts.timeoutMs);
+      opts.signal?.addEventListener('abort', onExecAbort, { once: true });
+      running.add(fail);
+
+      try {
+        client.exec(command, opts.env === undefined ? {} : { env: opts.env }, (err, ch) => {
+          if (err) {
+            fail(new ConnectionError('PROTOCOL', `${ctx.target} would not run the command: ${redact(err.message, ctx.secrets)}`, { hostKeyFingerprint: fingerprint }));
+            return;
+          }
+          if (done) {
+            // Timed out or aborted while the channel was opening.
+            stopChannel(ch);
+            return;
+          }
+          channel = ch;
+          ch.on('data', (chunk: Buffer) => {
+            stdout.push(chunk);
+          });
+          ch.stderr.on('data', (chunk: Buffer) => {
+            stderr.push(chunk);
+          });
+          ch.on('exit', (code: number | null, signalName?: string) => {
+            exit = signalName === undefined ? { code } : { code, signal: signalName };
+          });
+          // Both streams must have ended, so that no output arrives after the result is built.
+          let open = 2;
+          const onStreamClosed = () => {
+            if (--open > 0) return;
+            succeed({
+              exitCode: exit.code,
+              ...(exit.signal === undefined ? {} : { signal: exit.signal }),
+              stdout: stdout.text(),
+              stderr: stderr.text(),
+              stdoutTruncated: stdout.truncated(),
+              stderrTruncated: stderr.truncated(),
+            });
+          };
+          ch.on('close', onStreamClosed);
+          ch.stderr.on('close', onStreamClosed);
+        });
+      } catch (e) {
+        // ssh2 throws synchronously when the socket is no longer writable.
+        fail(new ConnectionError('PROTOCOL', `The connection to ${ctx.target} is closed: ${e instanceof Error ? e.message : String(e)}`, { hostKeyFingerprint: fingerprint }));
+      }
+    });
+
+  const close = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (closed) {
+        resolve();
+        return;
+      }
+      closeWaiters.push(resolve);
+      shutDown(new ConnectionError('PROTOCOL', `The connection to ${ctx.target} was closed by the runner.`, { hostKeyFingerprint: fingerprint }));
+    });
+
+  return { fingerprint, exec, close };
+};
+
+/**
+ * Ends a command early: KILL to its process group (OpenSSH honours `signal` requests when it runs
+ * with privilege separation), then close the channel, since closing alone leaves the process running.
+ */
+const stopChannel = (channel: ClientChannel) => {
+  channel.signal('KILL');
+  channel.close();
+};
+
+const boundedCapture = (limit: number) => {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let dropped = false;
+  return {
+    push(chunk: Buffer) {
+      const room = limit - kept;
+      if (room <= 0) {
+        dropped ||= chunk.length > 0;
+        return;
+      }
+      const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      if (piece.length < chunk.length) dropped = true;
+      chunks.push(piece);
+      kept += piece.length;
+    },
+    text: () => Buffer.concat(chunks).toString('utf8'),
+    truncated: () => dropped,
+  };
+};
