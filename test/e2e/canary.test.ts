@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -13,10 +14,15 @@ import { startLocalStack, type StartedStack } from '../support/local-stack';
  */
 const ADMIN_PASSWORD = 'CANARY-admin-Pw-7f3k!';
 const USER_PASSWORD = 'CANARY-user-Pw-9q2z!';
+const HOST_PASSWORD = 'CANARY-host-Pw-4m8w!';
+const KEY_PASSPHRASE = 'CANARY-passphrase-2v6r';
+const PRIVATE_KEY = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+// A line from the middle of the key: distinctive, and present wherever the key would leak.
+const KEY_LINE = PRIVATE_KEY.split('\n')[5] ?? '';
 
 let stack: StartedStack;
 const responses: HttpResponse[] = [];
-const canaries: string[] = [ADMIN_PASSWORD, USER_PASSWORD];
+const canaries: string[] = [ADMIN_PASSWORD, USER_PASSWORD, HOST_PASSWORD, KEY_PASSPHRASE, KEY_LINE];
 
 beforeAll(async () => {
   stack = await startLocalStack({ env: { OPSC_ADMIN_EMAIL: 'root@example.com', OPSC_ADMIN_PASSWORD: ADMIN_PASSWORD, OPSC_SKIP_WEB_BUILD: '1', LOG_LEVEL: 'DEBUG' } });
@@ -67,6 +73,17 @@ it('never reveals a planted secret outside its one-time response', async () => {
   canaries.push(temporary);
 
   await record(request(base, 'PUT', `/v1/projects/${projectId}/members/cara`, { token, body: { role: 'viewer' } }));
+
+  // Credentials: material in, never out.
+  const password = await record(request(base, 'POST', `/v1/projects/${projectId}/credentials`, { token, body: { name: 'pw', kind: 'ssh-password', username: 'ops', password: HOST_PASSWORD } }));
+  const key = await record(request(base, 'POST', `/v1/projects/${projectId}/credentials`, { token, body: { name: 'key', kind: 'ssh-key', username: 'ops', privateKey: PRIVATE_KEY } }));
+  const keyId = String(key.json().id);
+  await record(request(base, 'PUT', `/v1/projects/${projectId}/credentials/${keyId}`, { token, body: { name: 'key', kind: 'ssh-key', username: 'ops', privateKey: PRIVATE_KEY, passphrase: KEY_PASSPHRASE } }));
+  const target = await record(request(base, 'POST', `/v1/projects/${projectId}/targets`, { token, body: { name: 't', address: '127.0.0.1', port: 1, protocol: 'ssh', credentialId: String(password.json().id) } }));
+  await record(request(base, 'POST', `/v1/projects/${projectId}/targets/${String(target.json().id)}/test`, { token }));
+  await record(request(base, 'GET', `/v1/projects/${projectId}/credentials`, { token }));
+  await record(request(base, 'GET', `/v1/projects/${projectId}/credentials/${keyId}`, { token }));
+  await record(request(base, 'POST', `/v1/projects/${projectId}/credentials`, { token, body: { name: 'bad', kind: 'ssh-key', username: 'ops', privateKey: PRIVATE_KEY, passphrase: 7 } }));
   await record(request(base, 'GET', '/v1/me', { headers: { 'X-Api-Key': apiKey } }));
   await record(request(base, 'GET', '/v1/me', { token: apiKey }));
   await record(request(base, 'GET', `/v1/projects/${projectId}/api-keys`, { token }));
@@ -92,6 +109,7 @@ it('never reveals a planted secret outside its one-time response', async () => {
   } finally {
     await dynamo.close();
   }
+  expect(readFileSync(path.join(stack.dataDir, 'vault', 'credentials.json'), 'utf8')).toMatch(/v1\./);
   const files = (dir: string): string[] =>
     readdirSync(dir).flatMap((f) => {
       const full = path.join(dir, f);
