@@ -223,7 +223,7 @@ const csvTags = (cell: string, errors: ImportIssue[]): Record<string, string> =>
     const eq = part.indexOf('=');
     const key = (eq === -1 ? part : part.slice(0, eq)).trim();
     const value = eq === -1 ? '' : part.slice(eq + 1).trim();
-    if (Object.hasOwn(tags, key)) errors.push({ field: 'tags', message: `the tag '${key}' is given twice` });
+    if (Object.hasOwn(tags, key)) errors.push({ field: `tags.${key}`, message: `the tag '${key}' is given twice` });
     // defineProperty, so that a key such as __proto__ stays a key for the schema to judge.
     Object.defineProperty(tags, key, { value, enumerable: true, writable: true, configurable: true });
   }
