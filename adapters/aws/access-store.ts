@@ -209,13 +209,32 @@ export const createDynamoApiKeyStore = ({ ddb, tableName }: DynamoDeps): ApiKeyS
 });
 
 export const createDynamoUserAccessStore = ({ ddb, tableName }: DynamoDeps): UserAccessStore => ({
-  isBlocked: async (userId) => {
+  get: async (userId) => {
     const res = await ddb.send(new GetCommand({ TableName: tableName, Key: { PK: `USER#${userId}`, SK: 'ACCESS' }, ConsistentRead: true }));
-    return res.Item?.blocked === true;
+    const revoked: unknown = res.Item?.revokedGroups;
+    return {
+      blocked: res.Item?.blocked === true,
+      revokedGroups: Array.isArray(revoked) ? revoked.filter((g): g is string => typeof g === 'string') : [],
+    };
   },
   setBlocked: async (userId, blocked) => {
-    const Key = { PK: `USER#${userId}`, SK: 'ACCESS' };
-    if (blocked) await ddb.send(new PutCommand({ TableName: tableName, Item: { ...Key, blocked: true } }));
-    else await ddb.send(new DeleteCommand({ TableName: tableName, Key }));
+    await ddb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { PK: `USER#${userId}`, SK: 'ACCESS' },
+        UpdateExpression: 'SET blocked = :b',
+        ExpressionAttributeValues: { ':b': blocked },
+      }),
+    );
+  },
+  setRevokedGroups: async (userId, groups) => {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { PK: `USER#${userId}`, SK: 'ACCESS' },
+        UpdateExpression: 'SET revokedGroups = :g',
+        ExpressionAttributeValues: { ':g': groups },
+      }),
+    );
   },
 });

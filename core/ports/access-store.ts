@@ -50,9 +50,16 @@ export interface ApiKeyStore {
 
 /**
  * Account state our authorizer checks on every request, because a Cognito access token stays
- * valid until it expires even after the user is disabled or deleted.
+ * valid until it expires: after the user is disabled or deleted (blocked), or after a group such
+ * as `admins` was taken from them (revoked groups are ignored in tokens that still carry them).
  */
+export interface UserAccess {
+  blocked: boolean;
+  revokedGroups: string[];
+}
+
 export interface UserAccessStore {
-  isBlocked(userId: string): Promise<boolean>;
+  get(userId: string): Promise<UserAccess>;
   setBlocked(userId: string, blocked: boolean): Promise<void>;
+  setRevokedGroups(userId: string, groups: string[]): Promise<void>;
 }

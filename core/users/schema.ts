@@ -5,7 +5,8 @@ export const UserId = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[a-z0-9][a-z0-9._@+-]*$/, 'must be lower-case letters, digits and . _ @ + -');
+  // No '@': email is a sign-in alias, so Cognito refuses usernames shaped like an email.
+  .regex(/^[a-z0-9][a-z0-9._+-]*$/, 'must be lower-case letters, digits and . _ + -');
 
 export const UserPath = z.strictObject({ userId: UserId });
 

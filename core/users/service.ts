@@ -72,8 +72,9 @@ export const inviteUser = async (deps: UserDeps, by: Principal, input: InviteUse
     groups: input.admin ? [ADMINS_GROUP] : [],
     temporaryPassword: password,
   });
-  // A previous account of the same name may have been deleted and blocked.
+  // A previous account of the same name may have been deleted, blocked and stripped of groups.
   await deps.userAccess.setBlocked(user.username, false);
+  await deps.userAccess.setRevokedGroups(user.username, []);
   await deps.bus.publish([eventOf(UserInvited, { actor: actorOf(by), user: { userId: user.username, email: user.email, admin: input.admin } })]);
   return { user: view(user), temporaryPassword: password };
 };
@@ -93,6 +94,8 @@ export const updateUser = async (deps: UserDeps, by: Principal, userId: string, 
   if (input.admin !== undefined && input.admin !== isAdmin) {
     const groups = input.admin ? [...user.groups, ADMINS_GROUP] : user.groups.filter((g) => g !== ADMINS_GROUP);
     await deps.directory.setGroups(userId, groups);
+    // Tokens issued before still say `admins` for up to an hour; the authorizer ignores it from now on.
+    await deps.userAccess.setRevokedGroups(userId, input.admin ? [] : [ADMINS_GROUP]);
   }
   const changes = {
     ...(input.enabled === undefined ? {} : { enabled: input.enabled }),

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { parseApiKey, secretMatches } from '../../core/api-keys/token';
 import type { Clock } from '../../core/clock';
-import { principalToContext, type Principal } from '../../core/identity/principal';
+import { principalToContext, type Principal, type UserPrincipal } from '../../core/identity/principal';
 import type { ApiKeyStore, UserAccessStore } from '../../core/ports/access-store';
 import type { UsageKeys } from '../../core/ports/usage-keys';
 import type { TokenVerifier } from './verifier';
@@ -20,7 +20,7 @@ export const KEY_TOUCH_INTERVAL_MS = 60_000;
 export interface AuthorizerDeps {
   verifier: TokenVerifier;
   apiKeys: Pick<ApiKeyStore, 'get' | 'touch'>;
-  userAccess: Pick<UserAccessStore, 'isBlocked'>;
+  userAccess: Pick<UserAccessStore, 'get'>;
   clock: Clock;
   logger: Logger;
   /** On AWS, the usage-plan key that throttles this caller; absent locally, where the gateway throttles. */
@@ -33,7 +33,7 @@ const header = (headers: APIGatewayRequestAuthorizerEvent['headers'], name: stri
 const bearerToken = (headers: APIGatewayRequestAuthorizerEvent['headers']): string | undefined =>
   /^Bearer\s+(\S+)\s*$/i.exec(header(headers, 'authorization') ?? '')?.[1];
 
-const userOf = (payload: Record<string, unknown>): Principal | undefined => {
+const userOf = (payload: Record<string, unknown>): UserPrincipal | undefined => {
   const { sub, username } = payload;
   const groups = payload['cognito:groups'] ?? [];
   if (typeof sub !== 'string' || typeof username !== 'string' || !Array.isArray(groups)) return undefined;
@@ -68,8 +68,9 @@ export const makeAuthorizer = (deps: AuthorizerDeps) => {
       return reject(e instanceof Error ? e.name : 'invalid token', path);
     }
     const user = userOf(payload) ?? reject('token without subject or username', path);
-    if (user.type === 'user' && (await deps.userAccess.isBlocked(user.username))) reject('user disabled or deleted', path);
-    return user;
+    const access = await deps.userAccess.get(user.username);
+    if (access.blocked) reject('user disabled or deleted', path);
+    return { ...user, groups: user.groups.filter((g) => !access.revokedGroups.includes(g)) };
   };
 
   return async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {

@@ -103,6 +103,17 @@ describe('access control', () => {
     expect((await asAdmin('PUT', `/v1/projects/${projectId}/members/admin`, { role: 'viewer' })).status).toBe(200);
   });
 
+  it('takes global admin rights away on the next request, though the token still lists the group', async () => {
+    const boss = await inviteAndSignIn(stack.url, stack.adminToken, 'boss', { admin: true });
+    expect((await request(stack.url, 'GET', '/v1/users', { token: boss.token })).status).toBe(200);
+
+    await asAdmin('PATCH', '/v1/users/boss', { admin: false });
+
+    expect((await request(stack.url, 'GET', '/v1/users', { token: boss.token })).status).toBe(403);
+    await asAdmin('PATCH', '/v1/users/boss', { admin: true });
+    expect((await request(stack.url, 'GET', '/v1/users', { token: boss.token })).status).toBe(200);
+  });
+
   it('does not let admins lock themselves out', async () => {
     expect((await asAdmin('PATCH', '/v1/users/admin', { enabled: false })).status).toBe(409);
     expect((await asAdmin('DELETE', '/v1/users/admin')).status).toBe(409);

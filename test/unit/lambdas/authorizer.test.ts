@@ -27,14 +27,15 @@ const setup = (verifier: TokenVerifier, logger = quietLogger()) => {
   const clock = fixedClock('2026-11-25T10:00:00Z');
   const apiKeys = memoryApiKeyStore();
   const blocked = new Set<string>();
+  const revoked: string[] = [];
   const authorize = makeAuthorizer({
     verifier,
     apiKeys,
-    userAccess: { isBlocked: (u) => Promise.resolve(blocked.has(u)) },
+    userAccess: { get: (u) => Promise.resolve({ blocked: blocked.has(u), revokedGroups: revoked }) },
     clock,
     logger,
   });
-  return { authorize, apiKeys, blocked, clock };
+  return { authorize, apiKeys, blocked, revoked, clock };
 };
 
 const SECRET = 'S'.repeat(43);
@@ -108,6 +109,15 @@ describe('authorizer', () => {
     blocked.add('ada');
 
     await expect(authorize(event({ Authorization: 'Bearer good' }))).rejects.toThrow('Unauthorized');
+  });
+
+  it('ignores a group taken from the user even while their token still carries it', async () => {
+    const { authorize, revoked } = setup(verifierAccepting('good', claims));
+    revoked.push('admins');
+
+    const result = await authorize(event({ Authorization: 'Bearer good' }));
+
+    expect(principalFromContext(result.context)).toMatchObject({ type: 'user', groups: [] });
   });
 
   describe('API keys', () => {

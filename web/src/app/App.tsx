@@ -1,7 +1,7 @@
 import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import Spinner from '@cloudscape-design/components/spinner';
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { ApiClient } from '../api/client';
 import { messageOf } from '../api/errors';
 import { getMe } from '../api/me';
@@ -10,7 +10,7 @@ import { AuthSession } from '../auth/session';
 import { SignInPage } from '../pages/sign-in/SignInPage';
 import type { RuntimeConfig } from './config';
 import { FlashProvider } from './flash';
-import { MeContext, ServicesContext, type Services } from './services';
+import { MeContext, ReloadMeContext, ServicesContext, type Services } from './services';
 import { Shell } from './Shell';
 
 const Centered = ({ children }: { children: ReactNode }) => (
@@ -34,6 +34,8 @@ export const App = ({ config }: { config: RuntimeConfig }) => {
   const [restoring, setRestoring] = useState(true);
   const [me, setMe] = useState<Me | undefined>(undefined);
   const [meError, setMeError] = useState<string | undefined>(undefined);
+  /** Bumped at every sign-in and sign-out, so a late answer for an earlier session is dropped. */
+  const meGeneration = useRef(0);
 
   useEffect(() => {
     let live = true;
@@ -46,6 +48,7 @@ export const App = ({ config }: { config: RuntimeConfig }) => {
   }, [session]);
 
   useEffect(() => {
+    meGeneration.current += 1;
     if (state.status !== 'signedIn') {
       setMe(undefined);
       setMeError(undefined);
@@ -66,6 +69,18 @@ export const App = ({ config }: { config: RuntimeConfig }) => {
     };
   }, [api, state.status]);
 
+  const reloadMe = useCallback(async () => {
+    const generation = meGeneration.current;
+    try {
+      const value = await getMe(api);
+      if (generation !== meGeneration.current) return;
+      setMe(value);
+      setMeError(undefined);
+    } catch (e) {
+      if (generation === meGeneration.current) setMeError(messageOf(e));
+    }
+  }, [api]);
+
   let body;
   if (restoring && state.status === 'signedOut') {
     body = (
@@ -79,14 +94,16 @@ export const App = ({ config }: { config: RuntimeConfig }) => {
   } else {
     body = (
       <MeContext.Provider value={me}>
-        <FlashProvider>
-          {meError !== undefined && (
-            <Alert type="error" header="Your profile could not be loaded">
-              {meError}
-            </Alert>
-          )}
-          <Shell />
-        </FlashProvider>
+        <ReloadMeContext.Provider value={reloadMe}>
+          <FlashProvider>
+            {meError !== undefined && (
+              <Alert type="error" header="Your profile could not be loaded">
+                {meError}
+              </Alert>
+            )}
+            <Shell />
+          </FlashProvider>
+        </ReloadMeContext.Provider>
       </MeContext.Provider>
     );
   }

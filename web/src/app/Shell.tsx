@@ -1,33 +1,71 @@
 import AppLayout from '@cloudscape-design/components/app-layout';
-import BreadcrumbGroup from '@cloudscape-design/components/breadcrumb-group';
+import BreadcrumbGroup, { type BreadcrumbGroupProps } from '@cloudscape-design/components/breadcrumb-group';
 import Flashbar from '@cloudscape-design/components/flashbar';
-import SideNavigation from '@cloudscape-design/components/side-navigation';
+import SideNavigation, { type SideNavigationProps } from '@cloudscape-design/components/side-navigation';
 import TopNavigation from '@cloudscape-design/components/top-navigation';
 import { useEffect, useState } from 'react';
+import { isGlobalAdmin, nameOf, projectAbilities } from './access';
+import { CurrentProjectContext, forgetCurrentProject, useCurrentProjectState } from './current-project';
 import { useFlash } from './flash';
 import { followLink, navigate, usePathname } from './router';
-import { sectionFor, sections } from './sections';
-import { useMe, useServices } from './services';
+import { parseRoute, projectHref, tabLabels, type Route } from './routes';
+import { adminSections, sections } from './sections';
+import { useMe, useReloadMe, useServices } from './services';
 import { NotBuiltPage } from '../pages/not-built/NotBuiltPage';
 import { NotFoundPage } from '../pages/not-found/NotFoundPage';
+import { ProjectPage } from '../pages/project/ProjectPage';
+import { ProfilePage } from '../pages/profile/ProfilePage';
 import { ProjectsPage } from '../pages/projects/ProjectsPage';
+import { SettingsPage } from '../pages/settings/SettingsPage';
+import { UsersPage } from '../pages/users/UsersPage';
 
 const PRODUCT = 'OpsConductor';
+
+const titleOf = (route: Route, projectName: string | undefined): string => {
+  switch (route.page) {
+    case 'home':
+    case 'projects':
+      return 'Projects';
+    case 'project': {
+      const name = projectName ?? 'Project';
+      return route.tab === 'overview' ? name : `${tabLabels[route.tab]} · ${name}`;
+    }
+    case 'users':
+      return 'Users';
+    case 'settings':
+      return 'Settings';
+    case 'profile':
+      return 'Profile';
+    case 'notBuilt':
+      return route.section.title;
+    case 'notFound':
+      return 'Page not found';
+  }
+};
 
 /** The signed-in console: top navigation, side navigation, breadcrumbs, flash messages, page. */
 export const Shell = () => {
   const pathname = usePathname();
+  const route = parseRoute(pathname);
   const { session } = useServices();
   const me = useMe();
+  const reloadMe = useReloadMe();
   const flash = useFlash();
   const [navigationOpen, setNavigationOpen] = useState(true);
+  const routeProjectId = route.page === 'project' ? route.projectId : undefined;
+  const current = useCurrentProjectState(routeProjectId);
 
   useEffect(() => {
-    if (pathname === '/' || pathname === '') navigate('/projects', { replace: true });
-  }, [pathname]);
+    if (route.page === 'home') navigate('/projects', { replace: true });
+  }, [route.page]);
 
-  const section = sectionFor(pathname);
-  const title = section?.title ?? 'Page not found';
+  // Memberships change while a session lasts: opening a project asks again what the caller may do there.
+  useEffect(() => {
+    if (routeProjectId !== undefined) void reloadMe();
+  }, [routeProjectId, reloadMe]);
+
+  const projectName = current.project?.id === routeProjectId ? current.project?.name : undefined;
+  const title = titleOf(route, projectName);
 
   useEffect(() => {
     document.title = `${title} · ${PRODUCT}`;
@@ -41,21 +79,73 @@ export const Shell = () => {
 
   let content;
   let contentType: 'table' | 'default' = 'default';
-  if (section?.id === 'projects' && pathname === section.href) {
-    content = <ProjectsPage />;
-    contentType = 'table';
-  } else if (section !== undefined && !section.built && pathname === section.href) {
-    content = <NotBuiltPage section={section} />;
-  } else if (pathname === '/' || pathname === '') {
-    content = null;
-  } else {
-    content = <NotFoundPage pathname={pathname} />;
+  switch (route.page) {
+    case 'projects':
+      content = <ProjectsPage />;
+      contentType = 'table';
+      break;
+    case 'project':
+      content = <ProjectPage projectId={route.projectId} tab={route.tab} />;
+      break;
+    case 'users':
+      content = <UsersPage />;
+      contentType = 'table';
+      break;
+    case 'settings':
+      content = <SettingsPage />;
+      break;
+    case 'profile':
+      content = <ProfilePage />;
+      break;
+    case 'notBuilt':
+      content = <NotBuiltPage section={route.section} />;
+      break;
+    case 'home':
+      content = null;
+      break;
+    case 'notFound':
+      content = <NotFoundPage pathname={pathname} />;
+      break;
   }
 
-  const username = me?.username ?? '…';
+  const admin = isGlobalAdmin(me);
+  const [projectsSection, ...projectScoped] = sections;
+  const navItems: SideNavigationProps.Item[] = [];
+  if (projectsSection !== undefined) navItems.push({ type: 'link', text: projectsSection.title, href: projectsSection.href });
+  if (current.project !== undefined) {
+    const p = current.project;
+    const abilities = projectAbilities(me, p.id);
+    navItems.push({
+      type: 'section',
+      text: `Project: ${p.name}`,
+      defaultExpanded: true,
+      items: [
+        { type: 'link', text: tabLabels.overview, href: projectHref(p.id) },
+        { type: 'link', text: tabLabels.members, href: projectHref(p.id, 'members') },
+        ...(abilities.manageApiKeys ? [{ type: 'link' as const, text: tabLabels['api-keys'], href: projectHref(p.id, 'api-keys') }] : []),
+      ],
+    });
+  }
+  navItems.push(...projectScoped.map((s) => ({ type: 'link' as const, text: s.title, href: s.href })));
+  if (admin) {
+    navItems.push(
+      { type: 'divider' },
+      { type: 'section', text: 'Administration', defaultExpanded: true, items: adminSections.map((s) => ({ type: 'link' as const, text: s.title, href: s.href })) },
+    );
+  }
+
+  const breadcrumbs: BreadcrumbGroupProps.Item[] = [{ text: PRODUCT, href: '/projects' }];
+  if (route.page === 'project') {
+    breadcrumbs.push({ text: 'Projects', href: '/projects' }, { text: projectName ?? route.projectId, href: projectHref(route.projectId) });
+    if (route.tab !== 'overview') breadcrumbs.push({ text: tabLabels[route.tab], href: projectHref(route.projectId, route.tab) });
+  } else {
+    breadcrumbs.push({ text: title, href: route.page === 'notBuilt' ? route.section.href : pathname });
+  }
+
+  const username = nameOf(me) ?? '…';
 
   return (
-    <>
+    <CurrentProjectContext.Provider value={current}>
       <div id="top-nav" style={{ position: 'sticky', top: 0, zIndex: 1002 }}>
         <TopNavigation
           identity={{ href: '/projects', title: PRODUCT, onFollow: followLink }}
@@ -69,11 +159,16 @@ export const Shell = () => {
             {
               type: 'menu-dropdown',
               text: username,
-              ...(me?.email === undefined ? {} : { description: me.email }),
+              ...(me?.type === 'user' && me.email !== undefined ? { description: me.email } : {}),
               iconName: 'user-profile',
-              items: [{ id: 'sign-out', text: 'Sign out' }],
+              items: [
+                { id: 'profile', text: 'Profile', href: '/profile' },
+                { id: 'sign-out', text: 'Sign out' },
+              ],
+              onItemFollow: followLink,
               onItemClick: (event) => {
                 if (event.detail.id === 'sign-out') {
+                  forgetCurrentProject();
                   session.signOut();
                   navigate('/projects', { replace: true });
                 }
@@ -97,27 +192,18 @@ export const Shell = () => {
           notifications: 'Notifications',
         }}
         navigation={
-          <SideNavigation
-            header={{ href: '/projects', text: PRODUCT }}
-            activeHref={section?.href ?? pathname}
-            onFollow={followLink}
-            items={sections.map((s) => ({ type: 'link' as const, text: s.title, href: s.href }))}
-          />
+          <SideNavigation header={{ href: '/projects', text: PRODUCT }} activeHref={activeHrefOf(route, pathname)} onFollow={followLink} items={navItems} />
         }
-        breadcrumbs={
-          <BreadcrumbGroup
-            ariaLabel="Breadcrumbs"
-            expandAriaLabel="Show path"
-            onFollow={followLink}
-            items={[
-              { text: PRODUCT, href: '/projects' },
-              { text: title, href: section?.href ?? pathname },
-            ]}
-          />
-        }
+        breadcrumbs={<BreadcrumbGroup ariaLabel="Breadcrumbs" expandAriaLabel="Show path" onFollow={followLink} items={breadcrumbs} />}
         notifications={<Flashbar items={flash.items} />}
         content={content}
       />
-    </>
+    </CurrentProjectContext.Provider>
   );
+};
+
+const activeHrefOf = (route: Route, pathname: string): string => {
+  if (route.page === 'project') return projectHref(route.projectId, route.tab);
+  if (route.page === 'notBuilt') return route.section.href;
+  return pathname;
 };

@@ -1,10 +1,12 @@
 import type { FlashbarProps } from '@cloudscape-design/components/flashbar';
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 
 export interface FlashMessage {
   type: 'success' | 'error' | 'warning' | 'info';
   header?: string;
   content: ReactNode;
+  /** Raised just before moving to another page: shown there (it survives the one page change). */
+  forNextPage?: boolean;
 }
 
 interface FlashApi {
@@ -20,6 +22,8 @@ let counter = 0;
 /** Page-level messages (success and failure of actions), shown in the layout's Flashbar. */
 export const FlashProvider = ({ children }: { children: ReactNode }) => {
   const [items, setItems] = useState<FlashbarProps.MessageDefinition[]>([]);
+  /** Ids of messages that survive the next `clear` (the page change they were raised for). */
+  const carried = useRef(new Set<string>());
 
   const dismiss = useCallback((id: string) => {
     setItems((current) => current.filter((item) => item.id !== id));
@@ -42,12 +46,15 @@ export const FlashProvider = ({ children }: { children: ReactNode }) => {
       };
       // Newest first; a handful is enough.
       setItems((current) => [item, ...current].slice(0, 5));
+      if (message.forNextPage === true) carried.current.add(id);
     },
     [dismiss],
   );
 
   const clear = useCallback(() => {
-    setItems([]);
+    const keep = carried.current;
+    carried.current = new Set();
+    setItems((current) => current.filter((item) => item.id !== undefined && keep.has(item.id)));
   }, []);
 
   const value = useMemo(() => ({ items, notify, clear }), [items, notify, clear]);

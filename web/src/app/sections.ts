@@ -18,8 +18,13 @@ export const sections: readonly Section[] = [
   { id: 'triggers', title: 'Triggers', href: '/triggers', purpose: 'Runs started by events.', built: false },
   { id: 'notifications', title: 'Notifications', href: '/notifications', purpose: 'Channels told about runs.', built: false },
   { id: 'audit', title: 'Audit', href: '/audit', purpose: 'Who did what, and when.', built: false },
-  { id: 'settings', title: 'Settings', href: '/settings', purpose: 'Console and account settings.', built: false },
+];
+
+/** The installation's administration, shown in the navigation to global admins only (the API refuses everyone else). */
+export const adminSections: readonly Section[] = [
+  { id: 'users', title: 'Users', href: '/users', purpose: 'The people who can sign in.', built: true },
+  { id: 'settings', title: 'Settings', href: '/settings', purpose: 'Installation-wide settings.', built: true },
 ];
 
 export const sectionFor = (pathname: string): Section | undefined =>
-  sections.find((s) => pathname === s.href || pathname.startsWith(`${s.href}/`));
+  [...sections, ...adminSections].find((s) => pathname === s.href || pathname.startsWith(`${s.href}/`));

@@ -1,4 +1,4 @@
-import { createContext, useContext } from 'react';
+import { createContext, useContext, useMemo } from 'react';
 import type { ApiClient } from '../api/client';
 import type { Me } from '../api/types';
 import type { AuthSession } from '../auth/session';
@@ -18,6 +18,16 @@ export const useServices = (): Services => {
   return services;
 };
 
+/** A typed API module (`projectsApi`, `usersApi`, …) over the app's client; pass a module-level factory. */
+export const useApi = <T,>(factory: (api: ApiClient) => T): T => {
+  const { api } = useServices();
+  return useMemo(() => factory(api), [api, factory]);
+};
+
 /** The signed-in user (GET /v1/me); undefined while it loads. */
 export const MeContext = createContext<Me | undefined>(undefined);
 export const useMe = (): Me | undefined => useContext(MeContext);
+
+/** Load GET /v1/me again (after a change to the caller's own roles, or to see new memberships). */
+export const ReloadMeContext = createContext<() => Promise<void>>(() => Promise.resolve());
+export const useReloadMe = (): (() => Promise<void>) => useContext(ReloadMeContext);

@@ -1,7 +1,12 @@
 import {
+  AssociateSoftwareTokenCommand,
+  ChangePasswordCommand,
   CognitoIdentityProviderClient,
+  GetUserCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
+  SetUserMFAPreferenceCommand,
+  VerifySoftwareTokenCommand,
   type AuthenticationResultType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { RuntimeConfig } from '../app/config';
@@ -15,11 +20,26 @@ import type { RuntimeConfig } from '../app/config';
  *
  * Access and ID tokens live only in memory; the refresh token is kept in sessionStorage so that a
  * reload of the tab (not a new tab, not a new browser session) stays signed in.
+ *
+ * The signed-in user's own account operations (GetUser, ChangePassword, TOTP enrolment with
+ * AssociateSoftwareToken, VerifySoftwareToken and SetUserMFAPreference) go to the same endpoint,
+ * authorized by the access token in the request body, so they need no AWS credentials either.
  */
 
 export type Challenge =
   | { kind: 'NEW_PASSWORD_REQUIRED'; username: string; session: string }
-  | { kind: 'SOFTWARE_TOKEN_MFA'; username: string; session: string };
+  | { kind: 'SOFTWARE_TOKEN_MFA'; username: string; session: string }
+  /** The pool requires MFA and the user has none yet: set up an authenticator app to finish signing in. */
+  | { kind: 'MFA_SETUP'; username: string; session: string };
+
+/** The signed-in user's account as Cognito's GetUser describes it. */
+export interface Account {
+  username: string;
+  email?: string;
+  /** An authenticator app (TOTP) is set up and asked for at sign-in. */
+  totpEnabled: boolean;
+  totpPreferred: boolean;
+}
 
 export type SignInStep = { kind: 'signedIn' } | Challenge;
 
@@ -114,6 +134,100 @@ export class AuthSession {
     return this.respond(challenge, { SOFTWARE_TOKEN_MFA_CODE: code });
   }
 
+  /**
+   * MFA_SETUP, first step: ask for a new authenticator secret with the challenge's session. Each
+   * answer comes with a new session for the next step (asking again gives a new secret).
+   */
+  async beginMfaSetup(challenge: Challenge): Promise<{ secretCode: string; challenge: Challenge }> {
+    try {
+      const out = await this.client.send(new AssociateSoftwareTokenCommand({ Session: challenge.session }));
+      if (out.SecretCode === undefined) throw new AuthError('InvalidResponse', 'The sign-in service returned no authenticator key.');
+      return { secretCode: out.SecretCode, challenge: { ...challenge, session: out.Session ?? challenge.session } };
+    } catch (e) {
+      throw toAuthError(e);
+    }
+  }
+
+  /** MFA_SETUP, last steps: prove the authenticator with a code, then finish the sign-in with the session that proof earns. */
+  async completeMfaSetup(challenge: Challenge, code: string): Promise<SignInStep> {
+    let session: string;
+    try {
+      const out = await this.client.send(
+        new VerifySoftwareTokenCommand({ Session: challenge.session, UserCode: code, FriendlyDeviceName: 'Authenticator app' }),
+      );
+      if (out.Status !== 'SUCCESS') throw new AuthError('CodeMismatchException', 'The code was not accepted. Check the time on your device and try again.');
+      session = out.Session ?? challenge.session;
+    } catch (e) {
+      throw toAuthError(e);
+    }
+    return this.respond({ ...challenge, session }, {});
+  }
+
+  /** GetUser: the account and whether TOTP MFA is on. */
+  async getAccount(): Promise<Account> {
+    const AccessToken = await this.requireAccessToken();
+    try {
+      const out = await this.client.send(new GetUserCommand({ AccessToken }));
+      const email = out.UserAttributes?.find((a) => a.Name === 'email')?.Value;
+      return {
+        username: out.Username ?? '',
+        ...(email === undefined ? {} : { email }),
+        totpEnabled: out.UserMFASettingList?.includes('SOFTWARE_TOKEN_MFA') === true,
+        totpPreferred: out.PreferredMfaSetting === 'SOFTWARE_TOKEN_MFA',
+      };
+    } catch (e) {
+      throw toAuthError(e);
+    }
+  }
+
+  /**
+   * ChangePassword. Cognito ends every sign-in of the user when the password changes, this one
+   * included, so the caller signs in again with the new password (see `signIn`) or signs out.
+   */
+  async changePassword(previousPassword: string, proposedPassword: string): Promise<void> {
+    const AccessToken = await this.requireAccessToken();
+    try {
+      await this.client.send(new ChangePasswordCommand({ AccessToken, PreviousPassword: previousPassword, ProposedPassword: proposedPassword }));
+    } catch (e) {
+      throw toAuthError(e);
+    }
+  }
+
+  /** TOTP enrolment, first step: a new secret for the authenticator app (not active until verified). */
+  async associateSoftwareToken(): Promise<string> {
+    const AccessToken = await this.requireAccessToken();
+    try {
+      const out = await this.client.send(new AssociateSoftwareTokenCommand({ AccessToken }));
+      if (out.SecretCode === undefined) throw new AuthError('InvalidResponse', 'The sign-in service returned no authenticator key.');
+      return out.SecretCode;
+    } catch (e) {
+      throw toAuthError(e);
+    }
+  }
+
+  /** TOTP enrolment, second step: a current code proves the app has the secret. */
+  async verifySoftwareToken(code: string): Promise<void> {
+    const AccessToken = await this.requireAccessToken();
+    try {
+      const out = await this.client.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: code, FriendlyDeviceName: 'Authenticator app' }));
+      if (out.Status !== 'SUCCESS') throw new AuthError('CodeMismatchException', 'The code was not accepted. Check the time on your device and try again.');
+    } catch (e) {
+      throw toAuthError(e);
+    }
+  }
+
+  /** Turn TOTP MFA on (and make it the preferred second factor) or off. */
+  async setTotpMfa(enabled: boolean): Promise<void> {
+    const AccessToken = await this.requireAccessToken();
+    try {
+      await this.client.send(
+        new SetUserMFAPreferenceCommand({ AccessToken, SoftwareTokenMfaSettings: { Enabled: enabled, PreferredMfa: enabled } }),
+      );
+    } catch (e) {
+      throw toAuthError(e);
+    }
+  }
+
   /** On start: resume the tab's session from its refresh token, if there is one. */
   async restore(): Promise<boolean> {
     if (this.readRefreshToken() === undefined) return false;
@@ -143,6 +257,12 @@ export class AuthSession {
     this.tokens = undefined;
     this.storage.removeItem(this.storageKey);
     this.setState(reason === undefined ? { status: 'signedOut' } : { status: 'signedOut', reason });
+  }
+
+  private async requireAccessToken(): Promise<string> {
+    const token = await this.accessToken();
+    if (token === undefined) throw new AuthError('NotSignedIn', 'Your session has ended. Sign in again.');
+    return token;
   }
 
   private async respond(challenge: Challenge, answers: Record<string, string>): Promise<SignInStep> {
@@ -182,6 +302,8 @@ export class AuthSession {
         return { kind: 'NEW_PASSWORD_REQUIRED', username, session };
       case 'SOFTWARE_TOKEN_MFA':
         return { kind: 'SOFTWARE_TOKEN_MFA', username, session };
+      case 'MFA_SETUP':
+        return { kind: 'MFA_SETUP', username, session };
       default:
         throw new AuthError(
           'UnsupportedChallenge',

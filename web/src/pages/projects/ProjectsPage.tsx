@@ -4,7 +4,10 @@ import Button from '@cloudscape-design/components/button';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState } from 'react';
 import type { Project } from '../../api/types';
+import { isGlobalAdmin, projectAbilities, roleIn } from '../../app/access';
+import { useCurrentProject } from '../../app/current-project';
 import { useFlash } from '../../app/flash';
+import { useMe } from '../../app/services';
 import { DeleteProjectModal } from './components/DeleteProjectModal';
 import { ProjectFormModal } from './components/ProjectFormModal';
 import { ProjectsTable } from './components/ProjectsTable';
@@ -15,6 +18,10 @@ type Dialog = { kind: 'create' } | { kind: 'edit'; project: Project } | { kind: 
 export const ProjectsPage = () => {
   const projects = useProjectPages();
   const flash = useFlash();
+  const me = useMe();
+  const current = useCurrentProject();
+  const admin = isGlobalAdmin(me);
+  const mayEditSome = admin || (me?.projects.some((p) => p.role === 'admin') ?? false);
   const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
   const [dialog, setDialog] = useState<Dialog>(undefined);
 
@@ -33,16 +40,20 @@ export const ProjectsPage = () => {
             No projects
           </Box>
           <Box variant="p" color="inherit">
-            Projects hold your targets, jobs and runs. Create one to get started.
+            {admin
+              ? 'Projects hold your targets, jobs and runs. Create one to get started.'
+              : 'You are not a member of any project yet. Ask an administrator to add you to one.'}
           </Box>
         </div>
-        <Button
-          onClick={() => {
-            setDialog({ kind: 'create' });
-          }}
-        >
-          Create project
-        </Button>
+        {admin && (
+          <Button
+            onClick={() => {
+              setDialog({ kind: 'create' });
+            }}
+          >
+            Create project
+          </Button>
+        )}
       </SpaceBetween>
     </Box>
   );
@@ -84,6 +95,11 @@ export const ProjectsPage = () => {
           if (selected) setDialog({ kind: 'delete', project: selected });
         }}
         empty={empty}
+        roleOf={(p) => roleIn(me, p.id)}
+        canCreate={admin}
+        canDelete={admin}
+        mayEditSome={mayEditSome}
+        canEdit={(p) => projectAbilities(me, p.id).editProject}
       />
       {(dialog?.kind === 'create' || dialog?.kind === 'edit') && (
         <ProjectFormModal
@@ -98,6 +114,7 @@ export const ProjectsPage = () => {
             } else {
               flash.notify({ type: 'success', content: `Project “${project.name}” was saved.` });
               projects.replace(project);
+              current.replace(project);
             }
           }}
           onGone={(projectId) => {
@@ -113,6 +130,7 @@ export const ProjectsPage = () => {
             close();
             setSelectedId(undefined);
             projects.remove(project.id);
+            current.forget(project.id);
             flash.notify({ type: 'success', content: `Project “${project.name}” was deleted.` });
           }}
         />

@@ -4,6 +4,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useEffect, useState } from 'react';
 import type { Challenge } from '../../auth/session';
 import { CredentialsForm } from './components/CredentialsForm';
+import { MfaSetupForm } from './components/MfaSetupForm';
 import { NewPasswordForm } from './components/NewPasswordForm';
 import { TotpForm } from './components/TotpForm';
 
@@ -22,7 +23,7 @@ export const SignInPage = ({ notice }: { notice?: string }) => {
   return (
     <main>
       <Box padding={{ vertical: 'xxxl', horizontal: 'l' }}>
-        <div style={{ maxWidth: 440, margin: '0 auto' }}>
+        <div style={{ maxWidth: challenge?.kind === 'MFA_SETUP' ? 560 : 440, margin: '0 auto' }}>
           <SpaceBetween size="l">
             <Box variant="h1" fontSize="display-l" textAlign="center">
               OpsConductor
@@ -33,6 +34,7 @@ export const SignInPage = ({ notice }: { notice?: string }) => {
               <NewPasswordForm challenge={challenge} onChallenge={setChallenge} onCancel={restart} />
             )}
             {challenge?.kind === 'SOFTWARE_TOKEN_MFA' && <TotpForm challenge={challenge} onChallenge={setChallenge} onCancel={restart} />}
+            {challenge?.kind === 'MFA_SETUP' && <MfaSetupForm challenge={challenge} onChallenge={setChallenge} onCancel={restart} />}
           </SpaceBetween>
         </div>
       </Box>
