@@ -12,6 +12,5 @@ export default {
   // ESM-only packages must be transformed; add a name here when a new one is added
   transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
-  globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 30000,
 };

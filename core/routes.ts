@@ -7,7 +7,7 @@ import type { Permission } from './identity/policy';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A handler is one Lambda (lambdas/api/<name>/) serving every route of one resource. */
-export const handlerNames = ['health', 'me', 'projects', 'users', 'members', 'api-keys', 'settings', 'credentials', 'targets'] as const;
+export const handlerNames = ['health', 'me', 'projects', 'users', 'members', 'api-keys', 'settings', 'credentials', 'targets', 'jobs'] as const;
 export type HandlerName = (typeof handlerNames)[number];
 
 export interface RouteDef {
@@ -53,6 +53,12 @@ export const routes = [
   { id: 'testTarget', method: 'POST', path: '/v1/projects/{projectId}/targets/{targetId}/test', handler: 'targets', permission: 'targets:test' },
   { id: 'acceptHostKey', method: 'POST', path: '/v1/projects/{projectId}/targets/{targetId}/accept-host-key', handler: 'targets', permission: 'targets:manage' },
   { id: 'discoverTargets', method: 'POST', path: '/v1/projects/{projectId}/discovery', handler: 'targets', permission: 'targets:manage' },
+  { id: 'listJobs', method: 'GET', path: '/v1/projects/{projectId}/jobs', handler: 'jobs', permission: 'jobs:read' },
+  { id: 'createJob', method: 'POST', path: '/v1/projects/{projectId}/jobs', handler: 'jobs', permission: 'jobs:manage' },
+  { id: 'getJob', method: 'GET', path: '/v1/projects/{projectId}/jobs/{jobId}', handler: 'jobs', permission: 'jobs:read' },
+  { id: 'replaceJob', method: 'PUT', path: '/v1/projects/{projectId}/jobs/{jobId}', handler: 'jobs', permission: 'jobs:manage' },
+  { id: 'deleteJob', method: 'DELETE', path: '/v1/projects/{projectId}/jobs/{jobId}', handler: 'jobs', permission: 'jobs:manage' },
+  { id: 'listJobVersions', method: 'GET', path: '/v1/projects/{projectId}/jobs/{jobId}/versions', handler: 'jobs', permission: 'jobs:read' },
   { id: 'getSettings', method: 'GET', path: '/v1/settings', handler: 'settings', permission: 'settings:read' },
   { id: 'updateSettings', method: 'PATCH', path: '/v1/settings', handler: 'settings', permission: 'settings:manage' },
 ] as const satisfies readonly RouteDef[];

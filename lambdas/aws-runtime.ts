@@ -1,21 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoApiKeyStore, createDynamoMemberStore, createDynamoUserAccessStore } from '../adapters/aws/access-store';
 import { createCognitoUserDirectory } from '../adapters/aws/cognito-user-directory';
-import { createDynamoCredentialStore, createDynamoTargetStore } from '../adapters/aws/inventory-store';
-import { createSecretsManagerVault } from '../adapters/aws/secrets-manager-vault';
 import { createEventBridgeBus } from '../adapters/aws/eventbridge-bus';
 import { createDynamoProjectStore } from '../adapters/aws/project-store';
 import { systemClock } from '../core/clock';
 import { createIdGenerator } from '../core/ids';
-import { targetsUsingCredential } from '../core/inventory/targets-service';
-import { runnerConnectionTester, runnerNetworkScanner } from '../runner/connection-tester';
-import { inspectPrivateKey } from '../runner/ssh/key-fingerprint';
 
 /**
  * The AWS composition root: the only place that reads Lambda environment variables and builds
@@ -57,26 +51,3 @@ export const awsApiRuntime = () => {
 /** Only the handlers that manage people talk to Cognito's admin API. */
 export const awsUserDirectory = () =>
   createCognitoUserDirectory({ client: new CognitoIdentityProviderClient({}), userPoolId: requireEnv('USER_POOL_ID') });
-
-/**
- * Inventory: credential material in Secrets Manager (encrypted with the credentials key, readable
- * only by the roles named in CREDENTIAL_READER_ROLE_ARNS), connection tests and discovery run by
- * the runner's clients from the function, which sits in the runner's network.
- */
-export const awsInventory = () => {
-  const table = awsTable();
-  const targets = createDynamoTargetStore(table);
-  return {
-    targets,
-    credentials: createDynamoCredentialStore(table),
-    vault: createSecretsManagerVault({
-      client: new SecretsManagerClient({}),
-      kmsKeyId: requireEnv('CREDENTIALS_KMS_KEY_ID'),
-      readerRoleArns: requireEnv('CREDENTIAL_READER_ROLE_ARNS').split(','),
-    }),
-    tester: runnerConnectionTester,
-    scanner: runnerNetworkScanner,
-    inspectKey: inspectPrivateKey,
-    targetsUsingCredential: (projectId: string, credentialId: string) => targetsUsingCredential({ targets }, projectId, credentialId),
-  };
-};

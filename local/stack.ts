@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoApiKeyStore, createDynamoMemberStore, createDynamoUserAccessStore } from '../adapters/aws/access-store';
 import { createDynamoCredentialStore, createDynamoTargetStore } from '../adapters/aws/inventory-store';
+import { createDynamoJobStore } from '../adapters/aws/job-store';
 import { createDynamoProjectStore } from '../adapters/aws/project-store';
 import { createLocalEventBus } from '../adapters/local/event-bus';
 import { createFileVault } from '../adapters/local/file-vault';
@@ -17,6 +18,7 @@ import { createTokenBuckets, defaultRateLimit, type RateLimit } from '../core/th
 import { makeApiKeysHandler } from '../lambdas/api/api-keys/handler';
 import { makeCredentialsHandler } from '../lambdas/api/credentials/handler';
 import { makeHealthHandler } from '../lambdas/api/health/handler';
+import { makeJobsHandler } from '../lambdas/api/jobs/handler';
 import { makeMeHandler } from '../lambdas/api/me/handler';
 import { makeMembersHandler } from '../lambdas/api/members/handler';
 import { makeProjectsHandler } from '../lambdas/api/projects/handler';
@@ -155,6 +157,7 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       ids,
       random: randomBytes,
       targets,
+      jobs: createDynamoJobStore(table),
       credentials: createDynamoCredentialStore(table),
       vault: await createFileVault(opts.dataDir),
       tester: runnerConnectionTester,
@@ -172,6 +175,7 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       settings: makeSettingsHandler(deps),
       credentials: makeCredentialsHandler(deps),
       targets: makeTargetsHandler(deps),
+      jobs: makeJobsHandler(deps),
     };
     const authorizer = makeAuthorizer({
       verifier: createTokenVerifier({ issuer, clientId: LOCAL_CLIENT_ID, jwks: idp.jwks() }),

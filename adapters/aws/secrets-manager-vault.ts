@@ -49,17 +49,19 @@ export const createSecretsManagerVault = (deps: SecretsManagerVaultDeps): Creden
   return {
     put: async (ref, material) => {
       const SecretString = JSON.stringify(CredentialMaterial.parse(material));
+      let versionId: string | undefined;
       try {
         const created = await deps.client.send(
           new CreateSecretCommand({ Name: name(ref), SecretString, KmsKeyId: deps.kmsKeyId, Description: 'OpsConductor credential material' }),
         );
-        await deps.client.send(new PutResourcePolicyCommand({ SecretId: name(ref), ResourcePolicy: readerPolicy(deps.readerRoleArns), BlockPublicPolicy: true }));
-        return created.VersionId ?? '';
+        versionId = created.VersionId;
       } catch (e) {
         if (!(e instanceof ResourceExistsException)) throw e;
+        versionId = (await deps.client.send(new PutSecretValueCommand({ SecretId: name(ref), SecretString }))).VersionId;
       }
-      const rotated = await deps.client.send(new PutSecretValueCommand({ SecretId: name(ref), SecretString }));
-      return rotated.VersionId ?? '';
+      // Applied on every write, so a rotation also brings the readers up to date (a new runner role, say).
+      await deps.client.send(new PutResourcePolicyCommand({ SecretId: name(ref), ResourcePolicy: readerPolicy(deps.readerRoleArns), BlockPublicPolicy: true }));
+      return versionId ?? '';
     },
 
     get: async (ref, versionId) => {

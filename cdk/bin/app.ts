@@ -10,6 +10,8 @@ import { OpsConductorStack } from '../lib/stack';
  *   localstack=true           deploy to LocalStack with cdklocal (seam only, no behaviour yet)
  *   consoleDomain=host        serve the console on a custom host name...
  *   consoleCertificateArn=arn ...with this ACM certificate from us-east-1 (both or neither)
+ *   natGateways=1|2           NAT gateways for the VPC's private subnets (default 1; 2 for one per AZ)
+ *   vpcCidr=10.0.0.0/16       the VPC's range: choose one that overlaps no network you will peer or connect by VPN
  */
 const app = new App();
 
@@ -18,9 +20,20 @@ const context = (key: string): string | undefined => {
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
+/** A context value given on the command line (a string) or in cdk.json (a number). */
+const numberContext = (key: string): number | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(n)) throw new Error(`Context ${key} must be a whole number, not ${JSON.stringify(value)}.`);
+  return n;
+};
+
 const localstack = context('localstack') === 'true' || app.node.tryGetContext('localstack') === true;
 const consoleDomain = context('consoleDomain');
 const consoleCertificateArn = context('consoleCertificateArn');
+const natGateways = numberContext('natGateways');
+const vpcCidr = context('vpcCidr');
 if ((consoleDomain === undefined) !== (consoleCertificateArn === undefined)) {
   throw new Error('Set both consoleDomain and consoleCertificateArn context values, or neither.');
 }
@@ -28,6 +41,7 @@ if ((consoleDomain === undefined) !== (consoleCertificateArn === undefined)) {
 new OpsConductorStack(app, 'OpsConductor', {
   description: 'OpsConductor: agentless IT-operations automation',
   localstack,
+  network: { ...(natGateways === undefined ? {} : { natGateways }), ...(vpcCidr === undefined ? {} : { cidr: vpcCidr }) },
   console:
     consoleDomain !== undefined && consoleCertificateArn !== undefined
       ? { domain: { names: [consoleDomain], certificateArn: consoleCertificateArn } }

@@ -24,11 +24,17 @@ import { defaultRateLimit, stageRateLimit } from '../../core/throttling';
 import type { Data } from './data';
 import { ServiceFunction, functionLogRetention } from './function';
 import { addGatewayResponses } from './gateway-responses';
+import type { Inventory } from './inventory';
 import { acknowledge } from './nag';
+import type { Network } from './network';
 
 export interface ApiProps {
   readonly data: Data;
   readonly bus: EventBus;
+  /** The credentials key and the grants on credential secrets. */
+  readonly inventory: Inventory;
+  /** The VPC that handlers which dial managed hosts run in. */
+  readonly network: Network;
   /** The user pool whose admin API the people-managing handlers call. */
   readonly userPool: IUserPool;
   /** Token issuer and audience the authorizer verifies Cognito JWTs against. */
@@ -62,6 +68,14 @@ export interface HandlerAccess {
   readonly publishEvents: boolean;
   /** Actions on the user pool; a handler with any also gets USER_POOL_ID. */
   readonly userPool: readonly UserPoolAction[];
+  /**
+   * Credential material in Secrets Manager (`Inventory`): `write` creates, rotates and deletes it and
+   * can never read it back; `read` reads it and is named in every secret's resource policy. A
+   * handler with either also gets CREDENTIALS_KMS_KEY_ID and CREDENTIAL_READER_ROLE_ARNS.
+   */
+  readonly credentialSecrets: 'none' | 'write' | 'read';
+  /** Dials managed hosts: runs in the VPC's private subnets with the host-access security group. */
+  readonly reachesHosts: boolean;
 }
 
 /**
@@ -70,11 +84,11 @@ export interface HandlerAccess {
  * in lambdas/api/http.ts does for its routes (`chainAccess`; synth fails when an entry lacks it).
  */
 export const handlerAccess = {
-  health: { data: 'none', publishEvents: false, userPool: [] },
+  health: { data: 'none', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false },
   // Its only route (me:read) is open to every principal: the chain never reads or denies.
-  me: { data: 'read', publishEvents: false, userPool: [] },
+  me: { data: 'read', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false },
   // Deleting a project also deletes its memberships and API keys.
-  projects: { data: 'readWrite', publishEvents: true, userPool: [] },
+  projects: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false },
   // Memberships and account blocks in the table; invite, list, enable/disable, groups, delete in Cognito.
   users: {
     data: 'readWrite',
@@ -91,12 +105,31 @@ export const handlerAccess = {
       'AdminListGroupsForUser',
       'ListUsers',
     ],
+    credentialSecrets: 'none',
+    reachesHosts: false,
   },
   // Adding a member checks the user exists: directory.get is AdminGetUser + AdminListGroupsForUser.
-  members: { data: 'readWrite', publishEvents: true, userPool: ['AdminGetUser', 'AdminListGroupsForUser'] },
-  'api-keys': { data: 'readWrite', publishEvents: true, userPool: [] },
+  members: {
+    data: 'readWrite',
+    publishEvents: true,
+    userPool: ['AdminGetUser', 'AdminListGroupsForUser'],
+    credentialSecrets: 'none',
+    reachesHosts: false,
+  },
+  'api-keys': { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false },
   // The pool's MFA mode only; its routes are global, so the chain never reads memberships.
-  settings: { data: 'none', publishEvents: true, userPool: ['GetUserPoolMfaConfig', 'SetUserPoolMfaConfig'] },
+  settings: {
+    data: 'none',
+    publishEvents: true,
+    userPool: ['GetUserPoolMfaConfig', 'SetUserPoolMfaConfig'],
+    credentialSecrets: 'none',
+    reachesHosts: false,
+  },
+  // Credential metadata in the table, material into the vault: it writes secrets and cannot read them back.
+  credentials: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'write', reachesHosts: false },
+  // A connection test reads the target's credential material and dials the host; discovery dials a /22 at most.
+  targets: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'read', reachesHosts: true },
+  jobs: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false },
 } as const satisfies Record<HandlerName, HandlerAccess>;
 
 /** A signed-in user with no group: whom the policy denies a permission to, if it denies anyone. */
@@ -168,12 +201,30 @@ export class Api extends Construct {
           EVENT_BUS_NAME: props.bus.eventBusName,
           CONSOLE_ORIGIN: props.consoleOrigin,
           ...(access.userPool.length > 0 ? { USER_POOL_ID: props.userPool.userPoolId } : {}),
+          ...(access.credentialSecrets === 'none'
+            ? {}
+            : {
+                CREDENTIALS_KMS_KEY_ID: props.inventory.credentialsKey.keyArn,
+                // Resolved at synth from every reader granted (this stack's connection test; the runner's task role when it exists).
+                CREDENTIAL_READER_ROLE_ARNS: props.inventory.readerRoleArns,
+              }),
         },
+        ...(access.reachesHosts
+          ? {
+              // A connection test allows 10 s to connect and 10 s for its command; API Gateway waits 29 s at most.
+              timeout: Duration.seconds(29),
+              // ssh2 runs its key exchange in pure JS (no native add-on): more memory buys more CPU.
+              memorySize: 1024,
+              network: { vpc: props.network.vpc, subnets: props.network.hostSubnets, securityGroups: [props.network.hostAccess] },
+            }
+          : {}),
       });
       if (access.data === 'readWrite') props.data.grantReadWrite(fn.fn);
       if (access.data === 'read') props.data.grantRead(fn.fn);
       if (access.publishEvents) props.bus.grantPutEventsTo(fn.fn);
       if (access.userPool.length > 0) props.userPool.grant(fn.fn, ...access.userPool.map((a) => `cognito-idp:${a}`));
+      if (access.credentialSecrets === 'write') props.inventory.grantCredentialWrite(fn.role);
+      if (access.credentialSecrets === 'read') props.inventory.grantCredentialRead(fn.role);
       handlers.set(name, fn);
     }
     this.handlers = handlers;

@@ -1,10 +1,12 @@
-import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './api';
 import { Console, type ConsoleProps } from './console';
 import { Data } from './data';
 import { Events } from './events';
 import { Identity } from './identity';
+import { Inventory } from './inventory';
+import { Network, type NetworkProps } from './network';
 
 export interface OpsConductorStackProps extends StackProps {
   /**
@@ -14,6 +16,7 @@ export interface OpsConductorStackProps extends StackProps {
    */
   readonly localstack?: boolean;
   readonly console?: ConsoleProps;
+  readonly network?: NetworkProps;
 }
 
 /** The whole product on AWS, composed from one construct per capability. */
@@ -22,6 +25,8 @@ export class OpsConductorStack extends Stack {
   readonly data: Data;
   readonly identity: Identity;
   readonly events: Events;
+  readonly network: Network;
+  readonly inventory: Inventory;
   readonly console: Console;
   readonly api: Api;
 
@@ -32,10 +37,14 @@ export class OpsConductorStack extends Stack {
     this.data = new Data(this, 'Data');
     this.identity = new Identity(this, 'Identity');
     this.events = new Events(this, 'Events');
+    this.network = new Network(this, 'Network', props.network ?? {});
+    this.inventory = new Inventory(this, 'Inventory');
     this.console = new Console(this, 'Console', props.console ?? {});
     this.api = new Api(this, 'Api', {
       data: this.data,
       bus: this.events.bus,
+      inventory: this.inventory,
+      network: this.network,
       userPool: this.identity.userPool,
       tokenIssuer: this.identity.issuerUrl,
       tokenClientId: this.identity.consoleClient.userPoolClientId,
@@ -55,5 +64,17 @@ export class OpsConductorStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.consoleClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
+    new CfnOutput(this, 'VpcId', {
+      value: this.network.vpc.vpcId,
+      description: 'Peer this VPC, or attach a VPN or Transit Gateway, to reach private hosts',
+    });
+    new CfnOutput(this, 'HostAccessSecurityGroupId', {
+      value: this.network.hostAccess.securityGroupId,
+      description: 'Connections to managed hosts come from this security group (allow it on hosts reached through peering)',
+    });
+    new CfnOutput(this, 'NatPublicIps', {
+      value: Fn.join(',', this.network.natPublicIps),
+      description: 'Connections to hosts reached over the internet come from these addresses (allow them on the hosts)',
+    });
   }
 }

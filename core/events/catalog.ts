@@ -198,6 +198,29 @@ export const ConnectionTested = defineEvent({
   }),
 });
 
+const JobRef = z.object({ id: z.string(), name: z.string(), version: z.number(), dangerous: z.boolean() });
+
+export const JobCreated = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Job Created',
+  description: 'A job was created (version 1).',
+  schema: z.object({ projectId: ProjectId, actor: Actor, job: JobRef }),
+});
+
+export const JobUpdated = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Job Updated',
+  description: 'A job was saved as a new version.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, job: JobRef }),
+});
+
+export const JobDeleted = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Job Deleted',
+  description: 'A job was deleted; its versions stay for the runs that name them.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, job: JobRef }),
+});
+
 export const eventCatalog: readonly EventDefinition[] = [
   ProjectCreated,
   ProjectUpdated,
@@ -219,6 +242,9 @@ export const eventCatalog: readonly EventDefinition[] = [
   TargetDeleted,
   HostKeyChanged,
   ConnectionTested,
+  JobCreated,
+  JobUpdated,
+  JobDeleted,
 ];
 
 export interface CatalogEntry {

@@ -42,6 +42,8 @@ const rules = {
   'targets:read': { scope: 'project', minRole: 'viewer' },
   'targets:test': { scope: 'project', minRole: 'operator' },
   'targets:manage': { scope: 'project', minRole: 'admin' },
+  'jobs:read': { scope: 'project', minRole: 'viewer' },
+  'jobs:manage': { scope: 'project', minRole: 'admin' },
 } as const satisfies Record<string, GlobalRule | ProjectRule>;
 
 export type Permission = keyof typeof rules;

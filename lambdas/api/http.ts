@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import YAML from 'yaml';
 import type { z } from 'zod';
 import { AppError, internalErrorBody, isAppError, notFound, type ErrorBody } from '../../core/errors';
 import { AccessDenied } from '../../core/events/catalog';
@@ -22,7 +23,9 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 export interface HttpResult {
   status: number;
+  /** Sent as JSON, unless `contentType` says the body is already text in that type. */
   body?: unknown;
+  contentType?: string;
   headers?: Record<string, string>;
 }
 export const json = (body: unknown, status = 200): HttpResult => ({ status, body });
@@ -49,10 +52,13 @@ interface Spec<BS extends Schema, QS extends Schema, PS extends Schema> {
   body?: BS;
   query?: QS;
   path?: PS;
+  /** Also accept the body as YAML (jobs kept in Git). */
+  acceptsYaml?: true;
 }
 
 export interface Operation {
   readonly public: boolean;
+  readonly acceptsYaml?: true | undefined;
   readonly body?: z.ZodType | undefined;
   readonly query?: z.ZodType | undefined;
   readonly path?: z.ZodType | undefined;
@@ -64,6 +70,7 @@ export const operation = <BS extends Schema = undefined, QS extends Schema = und
   spec: Spec<BS, QS, PS> & { handle: (ctx: AuthedContext<Out<BS>, Out<QS>, Out<PS>>) => Promise<HttpResult> | HttpResult },
 ): Operation => ({
   public: false,
+  acceptsYaml: spec.acceptsYaml,
   body: spec.body,
   query: spec.query,
   path: spec.path,
@@ -111,8 +118,19 @@ const lowerCaseHeaders = (headers: APIGatewayProxyEvent['headers'] | null): Reco
 
 const isJsonContentType = (value: string | undefined) =>
   value !== undefined && /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(value.trim());
+const isYamlContentType = (value: string | undefined) =>
+  value !== undefined && /^(application\/(x-)?yaml|text\/(x-)?yaml)\s*(;|$)/i.test(value.trim());
 
-const readBody = (event: APIGatewayProxyEvent, headers: Record<string, string>): unknown => {
+const parseYaml = (raw: string): unknown => {
+  try {
+    // The core schema only: no custom tags, and a cap on aliases against expansion bombs.
+    return YAML.parse(raw, { schema: 'core', maxAliasCount: 100, uniqueKeys: true });
+  } catch (e) {
+    throw new AppError('INVALID_YAML', 'The body is not valid YAML.', { reason: e instanceof Error ? e.message.split('\n')[0] : undefined });
+  }
+};
+
+const readBody = (event: APIGatewayProxyEvent, headers: Record<string, string>, acceptsYaml: boolean): unknown => {
   if (event.body === null || event.body === '') {
     throw new AppError('VALIDATION_FAILED', 'A JSON body is required.', [{ location: 'body', path: '', message: 'is required' }]);
   }
@@ -120,8 +138,9 @@ const readBody = (event: APIGatewayProxyEvent, headers: Record<string, string>):
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
     throw new AppError('PAYLOAD_TOO_LARGE', `The body must be at most ${MAX_BODY_BYTES} bytes.`, { limitBytes: MAX_BODY_BYTES });
   }
+  if (acceptsYaml && isYamlContentType(headers['content-type'])) return parseYaml(raw);
   if (!isJsonContentType(headers['content-type'])) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', acceptsYaml ? 'Send the body as application/json or application/yaml.' : 'Send the body as application/json.');
   }
   try {
     return JSON.parse(raw) as unknown;
@@ -130,15 +149,21 @@ const readBody = (event: APIGatewayProxyEvent, headers: Record<string, string>):
   }
 };
 
-const respond = (status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): APIGatewayProxyResult => ({
+const respond = (
+  status: number,
+  body: unknown,
+  requestId: string,
+  headers: Record<string, string> = {},
+  contentType?: string,
+): APIGatewayProxyResult => ({
   statusCode: status,
   headers: {
-    ...(body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' }),
+    ...(body === undefined ? {} : { 'Content-Type': contentType ?? 'application/json; charset=utf-8' }),
     'Cache-Control': 'no-store',
     'X-Request-Id': requestId,
     ...headers,
   },
-  body: body === undefined ? '' : JSON.stringify(body),
+  body: body === undefined ? '' : contentType !== undefined && typeof body === 'string' ? body : JSON.stringify(body),
 });
 
 export const apiHandler = <H extends HandlerName>(
@@ -199,11 +224,11 @@ export const apiHandler = <H extends HandlerName>(
       const principal = principalFromContext(event.requestContext.authorizer);
       if (!principal) throw new AppError('UNAUTHORIZED', 'Authentication is required.');
       const role = await authorize(route, principal, event, requestId);
-      const body = op.body ? validate(op.body, readBody(event, headers), 'body') : undefined;
+      const body = op.body ? validate(op.body, readBody(event, headers, op.acceptsYaml === true), 'body') : undefined;
       result = await op.run({ ...base, body, principal, role });
     }
     logger.info('request', { method: event.httpMethod, status: result.status, ms: Date.now() - started });
-    return respond(result.status, result.body, requestId, result.headers);
+    return respond(result.status, result.body, requestId, result.headers, result.contentType);
   };
 
   // Fail at cold start, not at the first request, when an operation's kind disagrees with its route.

@@ -55,6 +55,8 @@ const expectations: Record<Permission | 'public', Record<Caller, Expect>> = {
   'credentials:manage': projectAdmins,
   'targets:read': projectReaders,
   'targets:manage': projectAdmins,
+  'jobs:read': projectReaders,
+  'jobs:manage': projectAdmins,
   'targets:test': rule(['globalAdmin', 'projectAdmin', 'operator', 'keyOperator'], { nonMember: 404, keyOtherProject: 404 }),
 };
 
@@ -67,6 +69,8 @@ interface Fixture {
   doomedCredential: string;
   targetId: string;
   doomedTarget: string;
+  jobId: string;
+  doomedJob: string;
 }
 
 /**
@@ -115,6 +119,12 @@ const calls: Record<RouteId, (f: Fixture) => { method?: string; path: string; bo
   // The target has no credential, so an allowed test stops at 422 before connecting anywhere.
   testTarget: (f) => ({ path: `/v1/projects/${f.projectId}/targets/${f.targetId}/test`, allowed: (r) => r.status === 422 }),
   acceptHostKey: (f) => ({ path: `/v1/projects/${f.projectId}/targets/${f.targetId}/accept-host-key`, body: {}, allowed: isValidationFailure }),
+  listJobs: (f) => ({ path: `/v1/projects/${f.projectId}/jobs`, allowed: (r) => r.status === 200 }),
+  createJob: (f) => ({ path: `/v1/projects/${f.projectId}/jobs`, body: {}, allowed: isValidationFailure }),
+  getJob: (f) => ({ path: `/v1/projects/${f.projectId}/jobs/${f.jobId}`, allowed: (r) => r.status === 200 }),
+  replaceJob: (f) => ({ path: `/v1/projects/${f.projectId}/jobs/${f.jobId}`, body: {}, allowed: isValidationFailure }),
+  deleteJob: (f) => ({ path: `/v1/projects/${f.projectId}/jobs/${f.doomedJob}`, allowed: (r) => r.status === 204 || (r.status === 404 && /Job/.test(r.text)) }),
+  listJobVersions: (f) => ({ path: `/v1/projects/${f.projectId}/jobs/${f.jobId}/versions`, allowed: (r) => r.status === 200 }),
   discoverTargets: (f) => ({ path: `/v1/projects/${f.projectId}/discovery`, body: {}, allowed: isValidationFailure }),
 };
 
@@ -178,6 +188,8 @@ beforeAll(async () => {
   const doomedCredential = await post(`/v1/projects/${projectA}/credentials`, { name: 'd', kind: 'ssh-password', username: 'u', password: 'matrix-pw' });
   const target = await post(`/v1/projects/${projectA}/targets`, { name: 't', address: '192.0.2.1', protocol: 'ssh' });
   const doomedTarget = await post(`/v1/projects/${projectA}/targets`, { name: 'dt', address: '192.0.2.2', protocol: 'ssh' });
+  const job = await post(`/v1/projects/${projectA}/jobs`, { name: 'j', steps: [{ kind: 'command', content: 'uptime' }] });
+  const doomedJob = await post(`/v1/projects/${projectA}/jobs`, { name: 'dj', steps: [{ kind: 'command', content: 'uptime' }] });
   fixture = {
     projectId: projectA,
     ghostUser: 'ghost',
@@ -187,6 +199,8 @@ beforeAll(async () => {
     doomedCredential: String(doomedCredential.id),
     targetId: String(target.id),
     doomedTarget: String(doomedTarget.id),
+    jobId: String(job.id),
+    doomedJob: String(doomedJob.id),
   };
 }, 120_000);
 
@@ -202,7 +216,7 @@ const call = (caller: Caller, route: Route) => {
 };
 
 /** Destructive routes go last, and within a route the callers expected to be refused go first. */
-const destructive = new Set<RouteId>(['deleteProject', 'deleteUser', 'revokeApiKey', 'deleteCredential', 'deleteTarget']);
+const destructive = new Set<RouteId>(['deleteProject', 'deleteUser', 'revokeApiKey', 'deleteCredential', 'deleteTarget', 'deleteJob']);
 const ordered = [...routes].sort((a, b) => Number(destructive.has(a.id)) - Number(destructive.has(b.id)) || Number(a.id === 'deleteProject') - Number(b.id === 'deleteProject'));
 
 describe('authorization matrix', () => {

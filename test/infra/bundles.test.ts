@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fromRoot } from '../../cdk/lib/paths';
@@ -58,6 +58,13 @@ const invoke = (name: string, event: unknown, env: Record<string, string> = {}):
 const apiEnv = { TABLE_NAME: 't', EVENT_BUS_NAME: 'b', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' };
 /** The handlers that call Cognito's admin API also need the pool. */
 const directoryEnv = { ...apiEnv, USER_POOL_ID: 'eu-west-1_abc' };
+/** The inventory handlers also need the credentials key and the roles that may read material. */
+const inventoryEnv = {
+  ...apiEnv,
+  CREDENTIALS_KMS_KEY_ID: 'arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-000000000000',
+  CREDENTIAL_READER_ROLE_ARNS: 'arn:aws:iam::111122223333:role/targets',
+};
+const projectId = 'prj_01JD0000000000000000000001';
 const authorizerEnv = {
   TOKEN_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc',
   TOKEN_CLIENT_ID: 'client',
@@ -76,7 +83,7 @@ const startFailure = (name: string, event: unknown, env: Record<string, string>)
 
 describe('synthesized Lambda bundles', () => {
   it('builds one bundle per handler and the authorizer', () => {
-    expect(Object.keys(assets).sort()).toEqual(['apikeys', 'authorizer', 'health', 'me', 'members', 'projects', 'settings', 'users']);
+    expect(Object.keys(assets).sort()).toEqual(['apikeys', 'authorizer', 'credentials', 'health', 'jobs', 'me', 'members', 'projects', 'settings', 'targets', 'users']);
   });
 
   it('health answers 200', () => {
@@ -122,11 +129,76 @@ describe('synthesized Lambda bundles', () => {
     expect(errorCode(res)).toBe('VALIDATION_FAILED');
   });
 
+  it('jobs parses YAML bodies before touching DynamoDB', () => {
+    const res = invoke(
+      'jobs',
+      proxyEvent('createJob', { principal: admin, pathParameters: { projectId: 'prj_01JD0000000000000000000000' }, body: 'name: [unclosed', headers: { 'Content-Type': 'application/yaml' } }),
+      apiEnv,
+    );
+
+    expect(res).toMatchObject({ ok: true, value: { statusCode: 400 } });
+    expect(errorCode(res)).toBe('INVALID_YAML');
+  });
+
   it('settings validates the body before calling Cognito', () => {
     const res = invoke('settings', proxyEvent('updateSettings', { principal: admin, body: '{"mfa":"sometimes"}' }), directoryEnv);
 
     expect(res).toMatchObject({ ok: true, value: { statusCode: 400 } });
     expect(errorCode(res)).toBe('VALIDATION_FAILED');
+  });
+
+  it('credentials checks a private key with ssh2 inside the bundle, before the vault or DynamoDB', () => {
+    const body = JSON.stringify({
+      name: 'deploy key',
+      kind: 'ssh-key',
+      username: 'deploy',
+      privateKey: '-----BEGIN OPENSSH PRIVATE KEY-----\nbm90IGEga2V5\n-----END OPENSSH PRIVATE KEY-----\n',
+    });
+    const res = invoke('credentials', proxyEvent('createCredential', { principal: admin, pathParameters: { projectId }, body }), inventoryEnv);
+
+    expect(res).toMatchObject({ ok: true, value: { statusCode: 400 } });
+    expect(JSON.parse((res.value as { body: string }).body)).toMatchObject({
+      error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('The private key cannot be used') as unknown },
+    });
+  });
+
+  it('targets refuses a discovery range above a /22 before dialling anything or reading DynamoDB', () => {
+    const res = invoke('targets', proxyEvent('discoverTargets', { principal: admin, pathParameters: { projectId }, body: '{"cidr":"10.0.0.0/8"}' }), inventoryEnv);
+
+    expect(res).toMatchObject({ ok: true, value: { statusCode: 400 } });
+    expect(JSON.parse((res.value as { body: string }).body)).toMatchObject({ error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('/22') as unknown } });
+  });
+
+  it('bundles ssh2 without its optional native add-ons, which it loads only if present', () => {
+    for (const name of ['credentials', 'targets']) {
+      const bundle = assets[name] ?? '';
+      const code = readFileSync(bundle, 'utf8');
+      // ssh2's own code is in the bundle; its two optional requires stay as run-time requires that fail and fall back to JS.
+      expect({ name, ssh2: code.includes('SSH-2.0-ssh2js') }).toEqual({ name, ssh2: true });
+      expect({
+        name,
+        cpuFeatures: /[\w$]+\("cpu-features"\)/.test(code),
+        sshcrypto: /[\w$]+\("\.\/crypto\/build\/Release\/sshcrypto\.node"\)/.test(code),
+      }).toEqual({ name, cpuFeatures: true, sshcrypto: true });
+      const dir = path.dirname(bundle);
+      // Nothing native is shipped next to the bundle.
+      expect({ name, files: readdirSync(dir).sort() }).toEqual({ name, files: ['index.mjs', 'index.mjs.map'] });
+    }
+  });
+
+  it('the inventory handlers refuse to start without the credentials key or the reader roles', () => {
+    for (const [name, route] of [['credentials', 'listCredentials'], ['targets', 'listTargets']] as const) {
+      for (const missing of ['CREDENTIALS_KMS_KEY_ID', 'CREDENTIAL_READER_ROLE_ARNS']) {
+        const env = Object.fromEntries(Object.entries(inventoryEnv).filter(([k]) => k !== missing));
+
+        expect({ name, missing, ...startFailure(name, proxyEvent(route, { principal: admin, pathParameters: { projectId } }), env) }).toEqual({
+          name,
+          missing,
+          ok: false,
+          value: expect.stringContaining(missing) as unknown,
+        });
+      }
+    }
   });
 
   it('the authorizer answers Unauthorized to a garbage token without any network', () => {

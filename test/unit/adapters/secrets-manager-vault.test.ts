@@ -48,6 +48,7 @@ describe('Secrets Manager vault', () => {
 
     expect(await vault.put(ref, { kind: 'ssh-password', password: 'new' })).toBe('v2');
     expect(sent[1]).toBeInstanceOf(PutSecretValueCommand);
+    expect(sent[2]).toBeInstanceOf(PutResourcePolicyCommand);
   });
 
   it('reads a version and maps a missing secret to NOT_FOUND', async () => {

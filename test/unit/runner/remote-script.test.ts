@@ -1,0 +1,204 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  BOOTSTRAP_COMMAND,
+  buildEnvelope,
+  checkStep,
+  MISSING_ENV_EXIT_CODE,
+  parameterEnv,
+  parseReaperVerdict,
+  PgidMarker,
+  PLAIN_SH_COMMAND,
+  reaperScript,
+  shellQuote,
+} from '../../../runner/executor/remote-script';
+import { ExecutorInputError, type StepSpec } from '../../../runner/executor/types';
+import { liveInGroup, LocalSession, runLocally } from './local-session';
+
+const step = (over: Partial<StepSpec> = {}): StepSpec => ({
+  id: 's',
+  kind: 'command',
+  content: 'true',
+  timeoutSeconds: 10,
+  retries: { count: 0, backoffSeconds: 0 },
+  continueOnError: false,
+  ...over,
+});
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'opsc-envelope-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Values that would do something if a shell ever parsed them as code. */
+const tricky = () => ({
+  quotes: `it's "quoted" and 'single' \\ back\\slash`,
+  substitution: `$(touch ${dir}/pwned-subst) \`touch ${dir}/pwned-backtick\` \${HOME} $HOME`,
+  lines: 'first line\nsecond line\n\nlast, then a newline\n',
+  terminator: `'; touch ${dir}/pwned-quote; echo '`,
+  unicode: 'café ✓ 日本語 \u00a0 \t tab',
+  empty: '',
+});
+
+/** Runs a step's envelope through the real bootstrap command on this machine. */
+const runEnvelope = (session: LocalSession, s: StepSpec, env: Record<string, string>, transport: 'env' | 'preamble') =>
+  runLocally(session, BOOTSTRAP_COMMAND, { env: transport === 'env' ? env : undefined, stdin: buildEnvelope({ nonce: 'n0nce', step: s, env, transport }) });
+
+const withoutMarker = (stdout: string) => stdout.replace(/^OPSC-PGID n0nce \d+\n/, '');
+
+describe('shell quoting and parameter names', () => {
+  it('single-quotes any value so that sh reads it back unchanged', async () => {
+    const session = new LocalSession();
+    for (const value of Object.values(tricky())) {
+      const { stdout } = await runLocally(session, `printf '%s' ${shellQuote(value)}`);
+      expect(stdout).toBe(value);
+    }
+    expect(existsSync(path.join(dir, 'pwned-subst'))).toBe(false);
+  });
+
+  it('names parameters OPSC_PARAM_<name> with the name as it is, and refuses what cannot be an environment variable', () => {
+    expect(parameterEnv({ db_host: 'a', Region: 'b', _x1: 'c' })).toEqual({ OPSC_PARAM_db_host: 'a', OPSC_PARAM_Region: 'b', OPSC_PARAM__x1: 'c' });
+    expect(() => parameterEnv({ 'db-host': 'a' })).toThrow(ExecutorInputError);
+    expect(() => parameterEnv({ '1st': 'a' })).toThrow(ExecutorInputError);
+    expect(() => parameterEnv({ ok: 'nul\0inside' })).toThrow(/NUL/);
+  });
+
+  it('refuses steps that cannot be sent', () => {
+    expect(() => { checkStep(step({ content: 'a\0b' })); }).toThrow(/NUL/);
+    expect(() => { checkStep(step({ interpreter: 'bash' })); }).toThrow(/only scripts have an interpreter/);
+    expect(() => { checkStep(step({ timeoutSeconds: 0 })); }).toThrow(/timeout/);
+    expect(() => { checkStep(step({ retries: { count: -1, backoffSeconds: 0 } })); }).toThrow(/retries/);
+  });
+});
+
+describe('the envelope', () => {
+  it('announces its process group first, in a session of its own', async () => {
+    const session = new LocalSession();
+    const { stdout, exitCode } = await runEnvelope(session, step({ content: 'ps -o pgid= -o sid= -p $$' }), {}, 'preamble');
+    expect(exitCode).toBe(0);
+    const [marker, ids] = stdout.split('\n');
+    const pgid = /^OPSC-PGID n0nce (\d+)$/.exec(marker ?? '')?.[1];
+    expect(pgid).toBeDefined();
+    expect((ids ?? '').trim().split(/\s+/)).toEqual([pgid, pgid]);
+  });
+
+  it.each(['preamble', 'env'] as const)('delivers parameter values intact as environment variables (%s), never executing them', async (transport) => {
+    const session = new LocalSession();
+    const values = tricky();
+    const env = parameterEnv(values);
+    const script = Object.keys(values)
+      .map((name) => `printf '%s\\0' "$OPSC_PARAM_${name}"`)
+      .join('\n');
+    const { stdout, exitCode } = await runEnvelope(session, step({ content: script }), env, transport);
+    expect(exitCode).toBe(0);
+    expect(withoutMarker(stdout).split('\0').slice(0, -1)).toEqual(Object.values(values));
+    for (const file of ['pwned-subst', 'pwned-backtick', 'pwned-quote']) expect(existsSync(path.join(dir, file))).toBe(false);
+  });
+
+  it('fails with 125 and says why when the host dropped a parameter sent as SSH environment', async () => {
+    const session = new LocalSession({ acceptEnv: (name) => name === 'OPSC_PARAM_kept' });
+    const env = parameterEnv({ kept: '1', dropped: '2' });
+    const { exitCode, stderr, stdout } = await runEnvelope(session, step({ content: 'echo ran' }), env, 'env');
+    expect(exitCode).toBe(MISSING_ENV_EXIT_CODE);
+    expect(stderr).toContain('parameter OPSC_PARAM_dropped did not reach the host');
+    expect(stderr).toContain('AcceptEnv OPSC_PARAM_*');
+    expect(withoutMarker(stdout)).toBe('');
+  });
+
+  it('runs scripts verbatim under their interpreter, with stdin at end of input', async () => {
+    const session = new LocalSession();
+    const tail = 'OPSC_EOF_0123\nEOF\n$(date) `id` ${HOME}';
+    const cases: [StepSpec, string][] = [
+      [step({ kind: 'script', interpreter: 'python3', content: `import sys\nprint(${JSON.stringify(tail)})\nprint(repr(sys.stdin.read()))` }), `${tail}\n''\n`],
+      [step({ kind: 'script', interpreter: 'bash', content: `cat <<'X'\n${tail}\nX\necho "[$BASH_VERSION]" | grep -c '^\\[[0-9]'\ncat; echo "stdin:$?"` }), `${tail}\n1\nstdin:0\n`],
+      [step({ kind: 'script', content: 'printf "no trailing newline"' }), 'no trailing newline'],
+      [step({ kind: 'command', content: 'echo $0' }), '/dev/fd/3\n'],
+    ];
+    for (const [s, expected] of cases) {
+      const { stdout, exitCode, stderr } = await runEnvelope(session, s, {}, 'preamble');
+      expect({ out: withoutMarker(stdout), exitCode, stderr }).toEqual({ out: expected, exitCode: 0, stderr: '' });
+    }
+  });
+
+  it('passes the exit status through, and 128+n for a signal', async () => {
+    const session = new LocalSession();
+    expect((await runEnvelope(session, step({ content: 'exit 42' }), {}, 'preamble')).exitCode).toBe(42);
+    expect((await runEnvelope(session, step({ content: 'kill -s TERM $$' }), {}, 'preamble')).exitCode).toBe(143);
+    expect((await runEnvelope(session, step({ kind: 'script', interpreter: 'python3', content: 'raise SystemExit(7)' }), {}, 'preamble')).exitCode).toBe(7);
+    expect((await runEnvelope(session, step({ kind: 'script', interpreter: 'python3', content: 'import os\nos.kill(os.getpid(), 9)' }), {}, 'preamble')).exitCode).toBe(137);
+  });
+});
+
+describe('PgidMarker', () => {
+  const line = 'OPSC-PGID abc 4321\n';
+
+  it('takes the marker out wherever the stream is cut, and keeps what comes before and after', () => {
+    const input = Buffer.from(`rc noise\n${line}out ✓\n`);
+    for (let i = 0; i <= input.length; i += 1) {
+      const marker = new PgidMarker('abc');
+      const a = marker.push(input.subarray(0, i));
+      const b = marker.push(input.subarray(i));
+      expect(Buffer.concat([a.output, b.output, marker.end()]).toString()).toBe('rc noise\nout ✓\n');
+      expect(a.pgid ?? b.pgid).toBe(4321);
+    }
+  });
+
+  it('passes everything through when no marker comes', () => {
+    const marker = new PgidMarker('abc');
+    const parts = [marker.push(Buffer.from('no marker OPSC-PGI')).output, marker.end()];
+    expect(Buffer.concat(parts).toString()).toBe('no marker OPSC-PGI');
+    const other = new PgidMarker('abc');
+    const seen = other.push(Buffer.from('OPSC-PGID xyz 1\nhello'));
+    expect(seen.pgid).toBeUndefined();
+    expect(Buffer.concat([seen.output, other.end()]).toString()).toBe('OPSC-PGID xyz 1\nhello');
+  });
+});
+
+describe('the reaper', () => {
+  /** Starts a process group on this machine and returns its id (its leader prints it). */
+  const startGroup = async (session: LocalSession, script: string): Promise<number> => {
+    let announced: (pgid: number) => void = () => undefined;
+    const pgid = new Promise<number>((resolve) => (announced = resolve));
+    await session.spawn(`exec setsid sh -c ${shellQuote(`echo $$; ${script}`)}`, {
+      onStdout: (chunk) => {
+        announced(Number(chunk.toString().trim()));
+      },
+      onStderr: () => undefined,
+    });
+    return pgid;
+  };
+  const reap = async (session: LocalSession, pgid: number, graceMs: number) =>
+    parseReaperVerdict((await runLocally(session, PLAIN_SH_COMMAND, { stdin: reaperScript(pgid, graceMs) })).stdout);
+
+  it('ends a group with TERM when that is enough', async () => {
+    const session = new LocalSession();
+    const pgid = await startGroup(session, 'sleep 30 & sleep 31 & wait');
+    const started = Date.now();
+    expect(await reap(session, pgid, 5_000)).toBe('terminated');
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(await liveInGroup(pgid)).toEqual([]);
+  });
+
+  it('KILLs what ignores TERM once the grace period is over', async () => {
+    const session = new LocalSession();
+    const pgid = await startGroup(session, `trap '' TERM; sleep 30 & sh -c 'sleep 31' & wait`);
+    const started = Date.now();
+    expect(await reap(session, pgid, 400)).toBe('killed');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(await liveInGroup(pgid)).toEqual([]);
+  });
+
+  it('says gone for a group that no longer exists, and refuses to signal nonsense', async () => {
+    const session = new LocalSession();
+    const pgid = await startGroup(session, 'exit 0');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await reap(session, pgid, 1_000)).toBe('gone');
+    expect(() => reaperScript(1, 100)).toThrow();
+    expect(() => reaperScript(Number.NaN, 100)).toThrow();
+    expect(parseReaperVerdict('garbage')).toBeUndefined();
+  });
+});
