@@ -159,18 +159,19 @@ describe('PgidMarker', () => {
 });
 
 describe('the reaper', () => {
-  /** Starts a process group on this machine and returns its id (its leader prints it). */
-  const startGroup = async (session: LocalSession, script: string): Promise<number> => {
+  /** Starts a process group on this machine and returns its id (its leader prints it) and the leader's end. */
+  const startGroupWithExit = async (session: LocalSession, script: string) => {
     let announced: (pgid: number) => void = () => undefined;
     const pgid = new Promise<number>((resolve) => (announced = resolve));
-    await session.spawn(`exec setsid sh -c ${shellQuote(`echo $$; ${script}`)}`, {
+    const leader = await session.spawn(`exec setsid sh -c ${shellQuote(`echo $$; ${script}`)}`, {
       onStdout: (chunk) => {
         announced(Number(chunk.toString().trim()));
       },
       onStderr: () => undefined,
     });
-    return pgid;
+    return { pgid: await pgid, exit: leader.exit };
   };
+  const startGroup = async (session: LocalSession, script: string): Promise<number> => (await startGroupWithExit(session, script)).pgid;
   const reap = async (session: LocalSession, pgid: number, graceMs: number) =>
     parseReaperVerdict((await runLocally(session, PLAIN_SH_COMMAND, { stdin: reaperScript(pgid, graceMs) })).stdout);
 
@@ -194,8 +195,8 @@ describe('the reaper', () => {
 
   it('says gone for a group that no longer exists, and refuses to signal nonsense', async () => {
     const session = new LocalSession();
-    const pgid = await startGroup(session, 'exit 0');
-    await new Promise((r) => setTimeout(r, 100));
+    const { pgid, exit } = await startGroupWithExit(session, 'exit 0');
+    await exit;
     expect(await reap(session, pgid, 1_000)).toBe('gone');
     expect(() => reaperScript(1, 100)).toThrow();
     expect(() => reaperScript(Number.NaN, 100)).toThrow();

@@ -190,7 +190,7 @@ describe('connectSshSession', () => {
       await expect((await session.spawn('killed', collect())).exit).resolves.toEqual({ exitCode: null, signal: 'SIGKILL' });
       const hanging = await session.spawn('hang', collect());
       hanging.signal('TERM');
-      await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 250 && seenAll.at(-1)?.signals.length === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
       expect(seenAll.at(-1)?.signals).toEqual(['TERM']);
       hanging.close();
       await expect(hanging.exit).resolves.toEqual({ exitCode: null });

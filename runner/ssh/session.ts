@@ -1,0 +1,375 @@
+import { Socket } from 'node:net';
+import ssh2, { type Client as Ssh2Client, type ClientChannel, type PasswordAuthMethod, type PublicKeyAuthMethod } from 'ssh2';
+import { sshFingerprint, type SshAuth, type SshConnectOptions } from './client';
+import { abortErrorOf, ConnectionError, type ConnectionErrorCategory } from './connection-error';
+
+/**
+ * A streaming SSH session for the job executor: the same connection rules as `connectSsh` in
+ * client.ts (host key checked before authenticating, one auth method, failures as ConnectionError
+ * categories, no secret in any message), plus what client.ts's bounded `exec` cannot do: hand
+ * output over as it arrives, write to the command's stdin, and let the caller apply backpressure.
+ *
+ * Kept apart from client.ts so that the probe's code path stays as it is. client.ts does not expose
+ * its ssh2 client, so the connecting part and the failure classification are repeated here; when
+ * client.ts's SshConnection gains a streaming `spawn`, this file shrinks to that method.
+ *
+ * One difference from connectSsh: `signal` cancels the connection *attempt* only. An established
+ * session stays open when it is aborted, because the executor still needs it to stop the commands it
+ * started (a closed connection leaves them running on the host).
+ */
+
+const { Client, utils } = ssh2;
+
+export interface SshSpawnOptions {
+  /** Sent as SSH `env` requests; OpenSSH applies only names its AcceptEnv allows and drops the rest silently. */
+  env?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Written to the command's stdin once the channel is open. Stdin is never closed (no EOF), as in
+   * client.ts: OpenSSH and ssh2 honour `signal` requests only while the client side is open. A
+   * command that should see end-of-input must know where its input ends (a shell reading a script
+   * that ends with `exit` does).
+   */
+  stdin?: string | Buffer | undefined;
+  /**
+   * Raw bytes, in arrival order, as SSH delivers them: a chunk may end inside a UTF-8 character.
+   * The first output can arrive before `spawn` has resolved (it may come in the same packet batch
+   * as the server's answer to the exec request).
+   */
+  onStdout: (chunk: Buffer) => void;
+  onStderr: (chunk: Buffer) => void;
+  /** Aborting before the channel is open rejects with the abort reason (and closes the channel if it opens later). */
+  signal?: AbortSignal | undefined;
+}
+
+export interface SshExit {
+  /** null when the command was ended by a signal, or the server reported no status. */
+  exitCode: number | null;
+  /** As `SIGTERM`, when the server reported one. */
+  signal?: string;
+}
+
+export interface SshProcess {
+  /**
+   * Settles once both output streams have ended and the channel is closed, so no output comes after
+   * it. Rejects with a ConnectionError when the connection ends first.
+   */
+  readonly exit: Promise<SshExit>;
+  /** An SSH `signal` request (`TERM`, `KILL`…); OpenSSH delivers it only with privilege separation. */
+  signal(name: string): void;
+  /** Stops reading output: the server stops sending once the channel window is used up. */
+  pause(): void;
+  resume(): void;
+  /** Closes the channel; the command may keep running on the host. */
+  close(): void;
+}
+
+export interface SshSession {
+  /** The host key's fingerprint in OpenSSH's format, `SHA256:<base64 without padding>`. */
+  readonly fingerprint: string;
+  /** Opens an exec channel; rejects with a ConnectionError when the connection is gone or the server refuses. */
+  spawn(command: string, opts: SshSpawnOptions): Promise<SshProcess>;
+  /** Ends the connection; resolves once the socket is closed. Processes still running are rejected. */
+  close(): Promise<void>;
+}
+
+const KEEPALIVE_INTERVAL_MS = 15_000;
+const KEEPALIVE_COUNT_MAX = 4;
+const CLOSE_GRACE_MS = 2_000;
+
+interface Ssh2Error extends Error {
+  level?: string;
+  code?: string | number;
+}
+
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
+const UNREACHABLE_CODES = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const AUTH_DISCONNECT_REASONS = new Set([13, 14, 15]);
+
+interface Context {
+  target: string;
+  username: string;
+  auth: SshAuth['kind'];
+  timeoutMs: number;
+  presented: string | undefined;
+  mismatchWith: string | undefined;
+  secrets: readonly string[];
+}
+
+const redact = (message: string, secrets: readonly string[]): string =>
+  secrets.reduce((m, secret) => (secret === '' ? m : m.split(secret).join('[redacted]')), message);
+
+/** The same categories and wording as client.ts's classification. */
+const classify = (err: Ssh2Error, ctx: Context): ConnectionError => {
+  const code = typeof err.code === 'string' ? err.code : undefined;
+  const make = (category: ConnectionErrorCategory, message: string) =>
+    new ConnectionError(category, redact(message, ctx.secrets), { hostKeyFingerprint: ctx.presented, code });
+  const { target } = ctx;
+  if (ctx.mismatchWith !== undefined) {
+    return make(
+      'HOST_KEY_MISMATCH',
+      `${target} presented host key ${ctx.presented ?? '(unknown)'}, not the expected ${ctx.mismatchWith}. ` +
+        'The host may have been reinstalled, or someone may be intercepting the connection; nothing was sent to authenticate.',
+    );
+  }
+  if ((code !== undefined && DNS_CODES.has(code)) || err.level === 'client-dns') {
+    const host = target.slice(0, target.lastIndexOf(':'));
+    return make('DNS', `The host name ${host} could not be resolved${code === 'EAI_AGAIN' ? ' (temporary DNS failure)' : ''}.`);
+  }
+  if (code === 'ECONNREFUSED') return make('REFUSED', `${target} refused the connection: nothing is listening there, or a firewall rejects it.`);
+  if (code !== undefined && UNREACHABLE_CODES.has(code)) return make('REFUSED', `${target} is unreachable from the runner (${code}).`);
+  if (code === 'ETIMEDOUT' || err.level === 'client-timeout') {
+    return err.message === 'Keepalive timeout'
+      ? make('TIMEOUT', `${target} stopped answering keepalives.`)
+      : make('TIMEOUT', `${target} did not complete connecting, the SSH handshake and authentication within ${ctx.timeoutMs} ms.`);
+  }
+  if (err.level === 'client-authentication' || (typeof err.code === 'number' && AUTH_DISCONNECT_REASONS.has(err.code))) {
+    return make(
+      'AUTH_FAILED',
+      ctx.auth === 'password'
+        ? `${target} rejected the password for user '${ctx.username}' (or does not allow password logins).`
+        : `${target} did not accept the key for user '${ctx.username}'.`,
+    );
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE') return make('PROTOCOL', `${target} reset the connection before the SSH session was ready.`);
+  if (err.message === 'Connection lost before handshake') {
+    return make('PROTOCOL', `${target} closed the connection before the SSH handshake; it may not be an SSH server, or it turned this client away.`);
+  }
+  if (err.level === 'client-socket') return make('PROTOCOL', `Network error talking to ${target}${code === undefined ? '' : ` (${code})`}.`);
+  return make('PROTOCOL', `The SSH handshake with ${target} failed: ${err.message}`);
+};
+
+const authMethodOf = (username: string, auth: SshAuth): PasswordAuthMethod | PublicKeyAuthMethod => {
+  if (auth.kind === 'password') return { type: 'password', username, password: auth.password } satisfies PasswordAuthMethod;
+  const parsed = utils.parseKey(auth.privateKey, auth.passphrase);
+  if (parsed instanceof Error) {
+    const why = /no passphrase given/i.test(parsed.message)
+      ? 'it is encrypted and no passphrase was given'
+      : /passphrase|decrypt|integrity/i.test(parsed.message)
+        ? 'the passphrase is wrong'
+        : 'its format is not supported or it is damaged';
+    throw new ConnectionError('AUTH_FAILED', `The private key could not be used: ${why}.`);
+  }
+  if (!parsed.isPrivateKey()) throw new ConnectionError('AUTH_FAILED', 'The private key could not be used: it is a public key.');
+  return { type: 'publickey', username, key: parsed } satisfies PublicKeyAuthMethod;
+};
+
+const normalizeFingerprint = (fingerprint: string): string => {
+  const trimmed = fingerprint.trim();
+  const body = trimmed.startsWith('SHA256:') ? trimmed.slice('SHA256:'.length) : trimmed;
+  return `SHA256:${body.replace(/=+$/, '')}`;
+};
+
+export const connectSshSession = (opts: SshConnectOptions): Promise<SshSession> => {
+  const { signal } = opts;
+  if (signal?.aborted) return Promise.reject(abortErrorOf(signal));
+  let authMethod: PasswordAuthMethod | PublicKeyAuthMethod;
+  try {
+    authMethod = authMethodOf(opts.username, opts.auth);
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+  const expected = opts.hostKey.expectedFingerprint === undefined ? undefined : normalizeFingerprint(opts.hostKey.expectedFingerprint);
+  const ctx: Context = {
+    target: `${opts.host}:${opts.port}`,
+    username: opts.username,
+    auth: opts.auth.kind,
+    timeoutMs: opts.timeoutMs,
+    presented: undefined,
+    mismatchWith: undefined,
+    secrets: opts.auth.kind === 'password' ? [opts.auth.password] : opts.auth.passphrase === undefined ? [] : [opts.auth.passphrase],
+  };
+
+  return new Promise<SshSession>((resolve, reject) => {
+    const client = new Client();
+    const sock = new Socket();
+    let settled = false;
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      sock.destroy();
+      reject(error);
+    };
+    const onAbort = () => {
+      if (signal) fail(abortErrorOf(signal));
+    };
+    const onError = (err: Ssh2Error) => {
+      fail(classify(err, ctx));
+    };
+    const onClose = () => {
+      fail(new ConnectionError('PROTOCOL', `The connection to ${ctx.target} closed before the SSH session was ready.`, { hostKeyFingerprint: ctx.presented }));
+    };
+    client.on('error', onError);
+    client.on('close', onClose);
+    client.once('ready', () => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      const session = openSession(client, sock, ctx, ctx.presented ?? '');
+      client.removeListener('error', onError);
+      client.removeListener('close', onClose);
+      resolve(session);
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    sock.setNoDelay(true);
+    sock.connect({ host: opts.host, port: opts.port });
+    try {
+      client.connect({
+        sock,
+        host: opts.host,
+        port: opts.port,
+        username: opts.username,
+        authHandler: [authMethod],
+        readyTimeout: opts.timeoutMs,
+        keepaliveInterval: KEEPALIVE_INTERVAL_MS,
+        keepaliveCountMax: KEEPALIVE_COUNT_MAX,
+        hostVerifier: (key: Buffer): boolean => {
+          const fingerprint = sshFingerprint(key);
+          ctx.presented = fingerprint;
+          if (expected !== undefined && fingerprint !== expected) {
+            ctx.mismatchWith = expected;
+            return false;
+          }
+          return true;
+        },
+      });
+    } catch (e) {
+      fail(new ConnectionError('PROTOCOL', redact(`Could not start an SSH connection to ${ctx.target}: ${e instanceof Error ? e.message : String(e)}`, ctx.secrets)));
+    }
+  });
+};
+
+const openSession = (client: Ssh2Client, sock: Socket, ctx: Context, fingerprint: string): SshSession => {
+  let closed = false;
+  let endReason: Error | undefined;
+  const running = new Set<(error: Error) => void>();
+  const closeWaiters: (() => void)[] = [];
+  let dropTimer: NodeJS.Timeout | undefined;
+  const lost = () => endReason ?? new ConnectionError('PROTOCOL', `The connection to ${ctx.target} was closed.`, { hostKeyFingerprint: fingerprint });
+
+  client.on('error', (err: Ssh2Error) => {
+    endReason ??= classify(err, ctx);
+  });
+  client.on('close', () => {
+    closed = true;
+    clearTimeout(dropTimer);
+    const reason = lost();
+    for (const stop of running) stop(reason);
+    running.clear();
+    for (const done of closeWaiters.splice(0)) done();
+  });
+
+  const spawn = (command: string, opts: SshSpawnOptions): Promise<SshProcess> =>
+    new Promise<SshProcess>((resolve, reject) => {
+      if (closed || endReason !== undefined) {
+        reject(lost());
+        return;
+      }
+      if (opts.signal?.aborted) {
+        reject(abortErrorOf(opts.signal));
+        return;
+      }
+      let opened = false;
+      const onAbort = () => {
+        if (opened || !opts.signal) return;
+        running.delete(failOpen);
+        reject(abortErrorOf(opts.signal));
+      };
+      const failOpen = (error: Error) => {
+        opts.signal?.removeEventListener('abort', onAbort);
+        reject(error);
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      running.add(failOpen);
+      try {
+        client.exec(command, opts.env === undefined ? {} : { env: { ...opts.env } }, (err, channel) => {
+          running.delete(failOpen);
+          opts.signal?.removeEventListener('abort', onAbort);
+          if (err) {
+            reject(new ConnectionError('PROTOCOL', `${ctx.target} would not run the command: ${redact(err.message, ctx.secrets)}`, { hostKeyFingerprint: fingerprint }));
+            return;
+          }
+          if (opts.signal?.aborted) {
+            // Aborted while the channel was opening: nothing was written, so the command reads end of input.
+            channel.close();
+            return;
+          }
+          opened = true;
+          resolve(processOf(channel, opts, running));
+          if (opts.stdin !== undefined && opts.stdin.length > 0) channel.write(opts.stdin);
+        });
+      } catch (e) {
+        running.delete(failOpen);
+        opts.signal?.removeEventListener('abort', onAbort);
+        reject(new ConnectionError('PROTOCOL', `The connection to ${ctx.target} is closed: ${e instanceof Error ? e.message : String(e)}`, { hostKeyFingerprint: fingerprint }));
+      }
+    });
+
+  const close = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (closed) {
+        resolve();
+        return;
+      }
+      closeWaiters.push(resolve);
+      endReason ??= new ConnectionError('PROTOCOL', `The connection to ${ctx.target} was closed by the runner.`, { hostKeyFingerprint: fingerprint });
+      client.end();
+      dropTimer ??= setTimeout(() => sock.destroy(), CLOSE_GRACE_MS);
+    });
+
+  return { fingerprint, spawn, close };
+};
+
+const processOf = (channel: ClientChannel, opts: SshSpawnOptions, running: Set<(error: Error) => void>): SshProcess => {
+  let status: SshExit = { exitCode: null };
+  let settle!: { resolve: (exit: SshExit) => void; reject: (error: Error) => void };
+  const exit = new Promise<SshExit>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  // Rejections are for the caller's await; an unobserved one must not crash the runner.
+  exit.catch(() => undefined);
+  let done = false;
+  const finish = (error?: Error) => {
+    if (done) return;
+    done = true;
+    running.delete(finish);
+    if (error) settle.reject(error);
+    else settle.resolve(status);
+  };
+  running.add(finish);
+
+  channel.on('data', (chunk: Buffer) => {
+    opts.onStdout(chunk);
+  });
+  channel.stderr.on('data', (chunk: Buffer) => {
+    opts.onStderr(chunk);
+  });
+  channel.on('exit', (code: number | null, signalName?: string) => {
+    status = signalName === undefined ? { exitCode: code } : { exitCode: code, signal: signalName };
+  });
+  let open = 2;
+  const onStreamClosed = () => {
+    if (--open === 0) finish();
+  };
+  channel.on('close', onStreamClosed);
+  channel.stderr.on('close', onStreamClosed);
+
+  return {
+    exit,
+    signal: (name) => {
+      channel.signal(name);
+    },
+    pause: () => {
+      channel.pause();
+      channel.stderr.pause();
+    },
+    resume: () => {
+      channel.resume();
+      channel.stderr.resume();
+    },
+    close: () => {
+      channel.close();
+    },
+  };
+};
