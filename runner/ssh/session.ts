@@ -1,7 +1,8 @@
 import { Socket } from 'node:net';
 import ssh2, { type Client as Ssh2Client, type ClientChannel, type PasswordAuthMethod, type PublicKeyAuthMethod } from 'ssh2';
-import { sshFingerprint, type SshAuth, type SshConnectOptions } from './client';
-import { abortErrorOf, ConnectionError, type ConnectionErrorCategory } from './connection-error';
+import { sshFingerprint, type SshConnectOptions } from './client';
+import { abortErrorOf, ConnectionError } from './connection-error';
+import { authMethodOf, classify, normalizeFingerprint, redact, type FailureContext as Context, type Ssh2Error } from './connect-rules';
 
 /**
  * A streaming SSH session for the job executor: the same connection rules as `connectSsh` in
@@ -9,16 +10,15 @@ import { abortErrorOf, ConnectionError, type ConnectionErrorCategory } from './c
  * categories, no secret in any message), plus what client.ts's bounded `exec` cannot do: hand
  * output over as it arrives, write to the command's stdin, and let the caller apply backpressure.
  *
- * Kept apart from client.ts so that the probe's code path stays as it is. client.ts does not expose
- * its ssh2 client, so the connecting part and the failure classification are repeated here; when
- * client.ts's SshConnection gains a streaming `spawn`, this file shrinks to that method.
+ * Kept apart from client.ts so that the probe's code path stays as it is; both follow the same
+ * connection rules (connect-rules.ts).
  *
  * One difference from connectSsh: `signal` cancels the connection *attempt* only. An established
  * session stays open when it is aborted, because the executor still needs it to stop the commands it
  * started (a closed connection leaves them running on the host).
  */
 
-const { Client, utils } = ssh2;
+const { Client } = ssh2;
 
 export interface SshSpawnOptions {
   /** Sent as SSH `env` requests; OpenSSH applies only names its AcceptEnv allows and drops the rest silently. */
@@ -75,89 +75,6 @@ export interface SshSession {
 const KEEPALIVE_INTERVAL_MS = 15_000;
 const KEEPALIVE_COUNT_MAX = 4;
 const CLOSE_GRACE_MS = 2_000;
-
-interface Ssh2Error extends Error {
-  level?: string;
-  code?: string | number;
-}
-
-const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
-const UNREACHABLE_CODES = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
-const AUTH_DISCONNECT_REASONS = new Set([13, 14, 15]);
-
-interface Context {
-  target: string;
-  username: string;
-  auth: SshAuth['kind'];
-  timeoutMs: number;
-  presented: string | undefined;
-  mismatchWith: string | undefined;
-  secrets: readonly string[];
-}
-
-const redact = (message: string, secrets: readonly string[]): string =>
-  secrets.reduce((m, secret) => (secret === '' ? m : m.split(secret).join('[redacted]')), message);
-
-/** The same categories and wording as client.ts's classification. */
-const classify = (err: Ssh2Error, ctx: Context): ConnectionError => {
-  const code = typeof err.code === 'string' ? err.code : undefined;
-  const make = (category: ConnectionErrorCategory, message: string) =>
-    new ConnectionError(category, redact(message, ctx.secrets), { hostKeyFingerprint: ctx.presented, code });
-  const { target } = ctx;
-  if (ctx.mismatchWith !== undefined) {
-    return make(
-      'HOST_KEY_MISMATCH',
-      `${target} presented host key ${ctx.presented ?? '(unknown)'}, not the expected ${ctx.mismatchWith}. ` +
-        'The host may have been reinstalled, or someone may be intercepting the connection; nothing was sent to authenticate.',
-    );
-  }
-  if ((code !== undefined && DNS_CODES.has(code)) || err.level === 'client-dns') {
-    const host = target.slice(0, target.lastIndexOf(':'));
-    return make('DNS', `The host name ${host} could not be resolved${code === 'EAI_AGAIN' ? ' (temporary DNS failure)' : ''}.`);
-  }
-  if (code === 'ECONNREFUSED') return make('REFUSED', `${target} refused the connection: nothing is listening there, or a firewall rejects it.`);
-  if (code !== undefined && UNREACHABLE_CODES.has(code)) return make('REFUSED', `${target} is unreachable from the runner (${code}).`);
-  if (code === 'ETIMEDOUT' || err.level === 'client-timeout') {
-    return err.message === 'Keepalive timeout'
-      ? make('TIMEOUT', `${target} stopped answering keepalives.`)
-      : make('TIMEOUT', `${target} did not complete connecting, the SSH handshake and authentication within ${ctx.timeoutMs} ms.`);
-  }
-  if (err.level === 'client-authentication' || (typeof err.code === 'number' && AUTH_DISCONNECT_REASONS.has(err.code))) {
-    return make(
-      'AUTH_FAILED',
-      ctx.auth === 'password'
-        ? `${target} rejected the password for user '${ctx.username}' (or does not allow password logins).`
-        : `${target} did not accept the key for user '${ctx.username}'.`,
-    );
-  }
-  if (code === 'ECONNRESET' || code === 'EPIPE') return make('PROTOCOL', `${target} reset the connection before the SSH session was ready.`);
-  if (err.message === 'Connection lost before handshake') {
-    return make('PROTOCOL', `${target} closed the connection before the SSH handshake; it may not be an SSH server, or it turned this client away.`);
-  }
-  if (err.level === 'client-socket') return make('PROTOCOL', `Network error talking to ${target}${code === undefined ? '' : ` (${code})`}.`);
-  return make('PROTOCOL', `The SSH handshake with ${target} failed: ${err.message}`);
-};
-
-const authMethodOf = (username: string, auth: SshAuth): PasswordAuthMethod | PublicKeyAuthMethod => {
-  if (auth.kind === 'password') return { type: 'password', username, password: auth.password } satisfies PasswordAuthMethod;
-  const parsed = utils.parseKey(auth.privateKey, auth.passphrase);
-  if (parsed instanceof Error) {
-    const why = /no passphrase given/i.test(parsed.message)
-      ? 'it is encrypted and no passphrase was given'
-      : /passphrase|decrypt|integrity/i.test(parsed.message)
-        ? 'the passphrase is wrong'
-        : 'its format is not supported or it is damaged';
-    throw new ConnectionError('AUTH_FAILED', `The private key could not be used: ${why}.`);
-  }
-  if (!parsed.isPrivateKey()) throw new ConnectionError('AUTH_FAILED', 'The private key could not be used: it is a public key.');
-  return { type: 'publickey', username, key: parsed } satisfies PublicKeyAuthMethod;
-};
-
-const normalizeFingerprint = (fingerprint: string): string => {
-  const trimmed = fingerprint.trim();
-  const body = trimmed.startsWith('SHA256:') ? trimmed.slice('SHA256:'.length) : trimmed;
-  return `SHA256:${body.replace(/=+$/, '')}`;
-};
 
 export const connectSshSession = (opts: SshConnectOptions): Promise<SshSession> => {
   const { signal } = opts;
