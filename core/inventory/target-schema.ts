@@ -296,6 +296,8 @@ export const LastConnectionTest = z.object({
   latencyMs: z.number().int().nonnegative().optional(),
   /** What the host said it runs, e.g. `Ubuntu 24.04.1 LTS` or `Windows Server 2022 Datacenter`. */
   os: z.string().max(256).optional(),
+  /** The host key the host presented, so an admin can accept it after a HOST_KEY_MISMATCH without testing again. */
+  presentedFingerprint: z.string().max(128).optional(),
 });
 export type LastConnectionTest = z.infer<typeof LastConnectionTest>;
 

@@ -191,7 +191,13 @@ export const testTarget = async (deps: TargetDeps, by: Principal, projectId: str
   const now = deps.clock.now().toISOString();
   const lastTest = result.ok
     ? { at: now, ok: true, latencyMs: Math.round(result.latencyMs), os: result.os }
-    : { at: now, ok: false, category: result.category, message: result.message.slice(0, 1024) };
+    : {
+        at: now,
+        ok: false,
+        category: result.category,
+        message: result.message.slice(0, 1024),
+        ...(result.hostKeyFingerprint === undefined ? {} : { presentedFingerprint: result.hostKeyFingerprint }),
+      };
   // Trust on first use: the first successful test records the key every later connection must see.
   const firstKey = result.ok && trusted === undefined && result.hostKeyFingerprint !== undefined;
   const next: Target = {

@@ -5,12 +5,14 @@ import { Secret, TOTP } from 'otpauth';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startLocalStack } from '../support/local-stack';
 import { ApiKeysPage } from './pages/ApiKeysPage';
+import { CredentialsPage } from './pages/CredentialsPage';
 import { MembersPage } from './pages/MembersPage';
 import { ProfilePage } from './pages/ProfilePage';
 import { ProjectPage } from './pages/ProjectPage';
 import { ProjectsPage } from './pages/ProjectsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
+import { TargetsPage } from './pages/TargetsPage';
 import { UsersPage } from './pages/UsersPage';
 
 /**
@@ -116,14 +118,14 @@ describe('access control (browser)', () => {
     await projects.createProject(PROJECT, 'Card processing hosts');
     await projects.flash(`Project “${PROJECT}” was created.`).waitFor();
 
-    // The project's name links to its page: Overview, Members and (for admins) API keys.
+    // The project's name links to its page: Overview, Targets, Credentials, Members and (for admins) API keys.
     await projects.row(PROJECT).getByRole('link', { name: PROJECT }).click();
     const project = new ProjectPage(admin);
     await project.heading(PROJECT).waitFor();
     await project.details.waitFor();
     projectId = project.projectIdFromUrl();
     expect(projectId).toMatch(/^prj_/);
-    expect(await project.tabs.getByRole('tab').allTextContents()).toEqual(['Overview', 'Members', 'API keys']);
+    expect(await project.tabs.getByRole('tab').allTextContents()).toEqual(['Overview', 'Targets', 'Credentials', 'Members', 'API keys']);
     await admin.getByText('Admin (as a global administrator)').waitFor();
     expect(await seriousViolations(admin)).toEqual([]);
     // The side navigation now offers the current project.
@@ -279,7 +281,7 @@ describe('access control (browser)', () => {
     await project.heading(PROJECT).waitFor();
     await project.details.waitFor();
     await viewer.getByText('Viewer', { exact: true }).waitFor();
-    expect(await project.tabs.getByRole('tab').allTextContents()).toEqual(['Overview', 'Members']);
+    expect(await project.tabs.getByRole('tab').allTextContents()).toEqual(['Overview', 'Targets', 'Credentials', 'Members']);
     expect(await project.editButton.count()).toBe(0);
     expect(await project.deleteButton.count()).toBe(0);
 
@@ -294,6 +296,24 @@ describe('access control (browser)', () => {
     expect(await viewer.getByRole('radio').count()).toBe(0);
     await viewer.getByText('Only project admins change members.', { exact: false }).waitFor();
     expect(await seriousViolations(viewer)).toEqual([]);
+
+    // Viewers see the inventory, without anything to create, change or test.
+    await project.tab('Targets').click();
+    const targets = new TargetsPage(viewer);
+    await targets.waitUntilLoaded();
+    await viewer.getByText('Nobody has added targets to this project yet.').waitFor();
+    expect(await targets.createButton.count()).toBe(0);
+    expect(await targets.importButton.count()).toBe(0);
+    expect(await targets.discoverButton.count()).toBe(0);
+    expect(await targets.testAllButton.count()).toBe(0);
+    expect(await viewer.getByRole('button', { name: 'Actions' }).count()).toBe(0);
+    await project.tab('Credentials').click();
+    const credentials = new CredentialsPage(viewer);
+    await credentials.waitUntilLoaded();
+    await viewer.getByText('Nobody has added credentials to this project yet. Project admins add them.').waitFor();
+    expect(await credentials.createButton.count()).toBe(0);
+    expect(await credentials.rotateButton.count()).toBe(0);
+    expect(await viewer.getByRole('radio').count()).toBe(0);
 
     // Typing the address of the API keys page shows no keys and no actions.
     await project.open(baseUrl, projectId, 'api-keys');

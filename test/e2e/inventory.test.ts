@@ -77,7 +77,10 @@ describe('inventory', () => {
     expect(pinned.status).toBe(200);
 
     const mismatch = await api('POST', p(`/targets/${webTarget}/test`));
-    expect(mismatch.json()).toMatchObject({ result: { ok: false, category: 'HOST_KEY_MISMATCH' }, target: { lastTest: { ok: false, category: 'HOST_KEY_MISMATCH' } } });
+    expect(mismatch.json()).toMatchObject({
+      result: { ok: false, category: 'HOST_KEY_MISMATCH' },
+      target: { lastTest: { ok: false, category: 'HOST_KEY_MISMATCH', presentedFingerprint: sshd.hostKeyFingerprint } },
+    });
 
     const accepted = await api('POST', p(`/targets/${webTarget}/accept-host-key`), { fingerprint: sshd.hostKeyFingerprint });
     expect(accepted.json()).toMatchObject({ hostKey: { fingerprint: sshd.hostKeyFingerprint, acceptedBy: 'admin' } });

@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 
-/** One project's page (/projects/<id>): the heading, the tabs (Overview, Members, API keys), the details. */
+/** One project's page (/projects/<id>): the heading, the tabs (Overview, Targets, Credentials, Members, API keys), the details. */
 export class ProjectPage {
   readonly tabs: Locator;
   readonly details: Locator;
@@ -14,7 +14,7 @@ export class ProjectPage {
     this.deleteButton = page.getByRole('button', { name: 'Delete', exact: true });
   }
 
-  async open(baseUrl: string, projectId: string, tab: '' | 'members' | 'api-keys' = ''): Promise<void> {
+  async open(baseUrl: string, projectId: string, tab: '' | 'targets' | 'credentials' | 'members' | 'api-keys' = ''): Promise<void> {
     await this.page.goto(`${baseUrl}/projects/${projectId}${tab === '' ? '' : `/${tab}`}`);
   }
 
@@ -22,7 +22,7 @@ export class ProjectPage {
     return this.page.getByRole('heading', { level: 1, name, exact: true });
   }
 
-  tab(name: 'Overview' | 'Members' | 'API keys'): Locator {
+  tab(name: 'Overview' | 'Targets' | 'Credentials' | 'Members' | 'API keys'): Locator {
     return this.page.getByRole('tab', { name, exact: true });
   }
 

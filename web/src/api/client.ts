@@ -32,6 +32,10 @@ export class ApiClient {
     return this.request<T>('PATCH', path, { ...options, body });
   }
 
+  put<T>(path: string, body: unknown, options?: RequestOptions): Promise<T> {
+    return this.request<T>('PUT', path, { ...options, body });
+  }
+
   delete(path: string, options?: RequestOptions): Promise<void> {
     return this.request<undefined>('DELETE', path, options);
   }

@@ -64,6 +64,7 @@ export const messageOf = (e: unknown): string => {
 
 /**
  * Map body issues to form fields: `name`, `/name`, `body.name` and `name.0` all belong to `name`.
+ * Fields may be nested (`winrm.auth`): an issue belongs to the longest field its path starts with.
  * Issues that match no field are returned under the empty key.
  */
 export const fieldErrors = <F extends string>(issues: ValidationIssue[], fields: readonly F[]): Partial<Record<F | '', string>> => {
@@ -71,8 +72,11 @@ export const fieldErrors = <F extends string>(issues: ValidationIssue[], fields:
   for (const issue of issues) {
     const segments = issue.path.split(/[./[\]]+/).filter((s) => s !== '');
     if (segments[0] === issue.location) segments.shift();
-    const head = segments[0];
-    const field = issue.location === 'body' ? fields.find((f) => f === head) : undefined;
+    const dotted = segments.join('.');
+    const field =
+      issue.location === 'body'
+        ? fields.filter((f) => dotted === f || dotted.startsWith(`${f}.`)).sort((a, b) => b.length - a.length)[0]
+        : undefined;
     const key: F | '' = field ?? '';
     // The API's messages continue a subject ("must not be empty"): under a field's label the label
     // is the subject; elsewhere the path is.
@@ -86,4 +90,16 @@ export const fieldErrors = <F extends string>(issues: ValidationIssue[], fields:
     out[key] = previous === undefined ? text : `${previous}; ${text}`;
   }
   return out;
+};
+
+/**
+ * A failed submit, split for a form: VALIDATION_FAILED issues by field (those on no field, and any
+ * other failure, as the form's message).
+ */
+export const formErrorsOf = <F extends string>(e: unknown, fields: readonly F[]): { byField: Partial<Record<F, string>>; form: string | undefined } => {
+  if (e instanceof ApiError && e.code === 'VALIDATION_FAILED' && e.issues.length > 0) {
+    const { '': rest, ...byField } = fieldErrors(e.issues, fields);
+    return { byField: byField as Partial<Record<F, string>>, form: rest };
+  }
+  return { byField: {}, form: messageOf(e) };
 };

@@ -9,7 +9,7 @@ export const membersApi = (api: ApiClient) => ({
   list: (projectId: string, page: PageRequest, signal?: AbortSignal) =>
     api.get<Page<Member>>(base(projectId), { query: { limit: page.limit, cursor: page.cursor }, ...(signal ? { signal } : {}) }),
   /** Adds the user, or changes their role when they are a member already. */
-  put: (projectId: string, userId: string, role: ProjectRole) => api.request<Member>('PUT', path(projectId, userId), { body: { role } }),
+  put: (projectId: string, userId: string, role: ProjectRole) => api.put<Member>(path(projectId, userId), { role }),
   remove: (projectId: string, userId: string) => api.delete(path(projectId, userId)),
 });
 

@@ -133,3 +133,173 @@ export interface ValidationIssue {
   path: string;
   message: string;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Inventory (core/inventory/target-schema.ts, credential-schema.ts, targets-service.ts, import-service.ts)
+
+export type TargetProtocol = 'ssh' | 'winrm';
+export type WinrmTransport = 'http' | 'https';
+export type WinrmAuth = 'basic' | 'ntlm';
+
+export interface WinrmOptions {
+  transport: WinrmTransport;
+  auth: WinrmAuth;
+  /** Only for https: false accepts any certificate. */
+  verifyTls: boolean;
+}
+
+/** The host key runs trust: accepted on first use (`acceptedBy: 'trust-on-first-use'`) or by an admin. */
+export interface AcceptedHostKey {
+  fingerprint: string;
+  acceptedAt: string;
+  acceptedBy: string;
+}
+
+export interface LastConnectionTest {
+  at: string;
+  ok: boolean;
+  category?: string;
+  message?: string;
+  latencyMs?: number;
+  os?: string;
+}
+
+export interface Target {
+  id: string;
+  projectId: string;
+  name: string;
+  address: string;
+  port: number;
+  protocol: TargetProtocol;
+  winrm?: WinrmOptions;
+  credentialId?: string;
+  username?: string;
+  tags: Record<string, string>;
+  enabled: boolean;
+  description: string;
+  /** A host key pinned by an admin: connections must see exactly this key. */
+  hostKeyFingerprint?: string;
+  hostKey?: AcceptedHostKey;
+  lastTest?: LastConnectionTest;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  updatedBy: string;
+  version: number;
+}
+
+export interface CreateTargetInput {
+  name: string;
+  address: string;
+  port?: number;
+  protocol: TargetProtocol;
+  winrm?: WinrmOptions;
+  credentialId?: string;
+  username?: string;
+  tags?: Record<string, string>;
+  enabled?: boolean;
+  description?: string;
+  hostKeyFingerprint?: string;
+}
+
+/** A partial change: fields left out stay, `null` clears an optional one, tags are replaced whole. */
+export interface UpdateTargetInput {
+  name?: string;
+  address?: string;
+  port?: number;
+  protocol?: TargetProtocol;
+  winrm?: WinrmOptions | null;
+  credentialId?: string | null;
+  username?: string | null;
+  tags?: Record<string, string>;
+  enabled?: boolean;
+  description?: string;
+  hostKeyFingerprint?: string | null;
+  version?: number;
+}
+
+/** GET …/targets filters, ANDed: a tag selector (docs/selectors.md), a case-insensitive name prefix, a protocol. */
+export interface TargetFilter {
+  selector?: string | undefined;
+  namePrefix?: string | undefined;
+  protocol?: TargetProtocol | undefined;
+}
+
+export type ConnectionTestResult =
+  | { ok: true; latencyMs: number; os: string; hostKeyFingerprint?: string }
+  | { ok: false; category: string; message: string; hostKeyFingerprint?: string };
+
+/** POST …/targets/<id>/test: the target as saved after the test, and what the test found. */
+export interface TargetTestResponse {
+  target: Target;
+  result: ConnectionTestResult;
+}
+
+export interface BulkTestResult {
+  targetId: string;
+  name: string;
+  ok: boolean;
+  category?: string;
+  message?: string;
+  latencyMs?: number;
+}
+
+export type ImportFormat = 'csv' | 'json' | 'ansible-ini';
+
+export interface ImportIssue {
+  field?: string;
+  message: string;
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  rows: { line: number; name?: string; action: 'create' | 'update' | 'unchanged' | 'error'; errors: ImportIssue[]; warnings: ImportIssue[] }[];
+}
+
+export type DiscoveredKind = 'ssh' | 'winrm-http' | 'winrm-https' | 'open';
+
+export interface DiscoveryCandidate {
+  address: string;
+  port: number;
+  kind: DiscoveredKind;
+  banner?: string;
+  /** Targets with this address and port already. */
+  existingTargets: { id: string; name: string }[];
+}
+
+export type CredentialKind = 'ssh-password' | 'ssh-key' | 'winrm-password';
+
+/** A credential's metadata; its material (passwords, keys) is write-only and never answered. */
+export interface Credential {
+  id: string;
+  projectId: string;
+  name: string;
+  kind: CredentialKind;
+  username: string;
+  domain?: string;
+  description: string;
+  /** ssh-key: the public key's SHA256 fingerprint. */
+  publicKeyFingerprint?: string;
+  secretVersion: string;
+  createdAt: string;
+  createdBy: string;
+  rotatedAt?: string;
+  updatedAt: string;
+  version: number;
+}
+
+interface CredentialCommon {
+  name: string;
+  username: string;
+  description?: string;
+}
+
+/** Create and rotate (PUT, same kind) take the whole body, material included. */
+export type CredentialInput =
+  | (CredentialCommon & { kind: 'ssh-password'; password: string })
+  | (CredentialCommon & { kind: 'ssh-key'; privateKey: string; passphrase?: string })
+  | (CredentialCommon & { kind: 'winrm-password'; password: string; domain?: string });

@@ -8,28 +8,37 @@ import { isGlobalAdmin, nameOf, projectAbilities } from './access';
 import { CurrentProjectContext, forgetCurrentProject, useCurrentProjectState } from './current-project';
 import { useFlash } from './flash';
 import { followLink, navigate, usePathname } from './router';
-import { parseRoute, projectHref, tabLabels, type Route } from './routes';
+import { PageLabelContext } from './page-label';
+import { parseRoute, projectHref, projectIdOf, tabLabels, targetHref, targetImportHref, type ProjectTab, type Route } from './routes';
 import { adminSections, sections } from './sections';
 import { useMe, useReloadMe, useServices } from './services';
 import { NotBuiltPage } from '../pages/not-built/NotBuiltPage';
 import { NotFoundPage } from '../pages/not-found/NotFoundPage';
 import { ProjectPage } from '../pages/project/ProjectPage';
+import { ProjectSectionPage } from '../pages/project/ProjectSectionPage';
 import { ProfilePage } from '../pages/profile/ProfilePage';
 import { ProjectsPage } from '../pages/projects/ProjectsPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
+import { TargetDetailPage } from '../pages/target-detail/TargetDetailPage';
+import { ImportTargetsPage } from '../pages/target-import/ImportTargetsPage';
 import { UsersPage } from '../pages/users/UsersPage';
 
 const PRODUCT = 'OpsConductor';
 
-const titleOf = (route: Route, projectName: string | undefined): string => {
+const titleOf = (route: Route, projectName: string | undefined, pageLabel: string | undefined): string => {
+  const name = projectName ?? 'Project';
   switch (route.page) {
     case 'home':
     case 'projects':
       return 'Projects';
-    case 'project': {
-      const name = projectName ?? 'Project';
+    case 'project':
       return route.tab === 'overview' ? name : `${tabLabels[route.tab]} · ${name}`;
-    }
+    case 'target':
+      return `${pageLabel ?? 'Target'} · ${name}`;
+    case 'targetImport':
+      return `Import targets · ${name}`;
+    case 'projectSection':
+      return route.section.title;
     case 'users':
       return 'Users';
     case 'settings':
@@ -52,7 +61,8 @@ export const Shell = () => {
   const reloadMe = useReloadMe();
   const flash = useFlash();
   const [navigationOpen, setNavigationOpen] = useState(true);
-  const routeProjectId = route.page === 'project' ? route.projectId : undefined;
+  const [pageLabel, setPageLabel] = useState<string | undefined>(undefined);
+  const routeProjectId = projectIdOf(route);
   const current = useCurrentProjectState(routeProjectId);
 
   useEffect(() => {
@@ -65,7 +75,7 @@ export const Shell = () => {
   }, [routeProjectId, reloadMe]);
 
   const projectName = current.project?.id === routeProjectId ? current.project?.name : undefined;
-  const title = titleOf(route, projectName);
+  const title = titleOf(route, projectName, pageLabel);
 
   useEffect(() => {
     document.title = `${title} · ${PRODUCT}`;
@@ -78,7 +88,7 @@ export const Shell = () => {
   }, [pathname, clear]);
 
   let content;
-  let contentType: 'table' | 'default' = 'default';
+  let contentType: 'table' | 'wizard' | 'default' = 'default';
   switch (route.page) {
     case 'projects':
       content = <ProjectsPage />;
@@ -86,6 +96,16 @@ export const Shell = () => {
       break;
     case 'project':
       content = <ProjectPage projectId={route.projectId} tab={route.tab} />;
+      break;
+    case 'target':
+      content = <TargetDetailPage projectId={route.projectId} targetId={route.targetId} />;
+      break;
+    case 'targetImport':
+      content = <ImportTargetsPage projectId={route.projectId} />;
+      contentType = 'wizard';
+      break;
+    case 'projectSection':
+      content = <ProjectSectionPage section={route.section} tab={route.tab} />;
       break;
     case 'users':
       content = <UsersPage />;
@@ -112,21 +132,21 @@ export const Shell = () => {
   const [projectsSection, ...projectScoped] = sections;
   const navItems: SideNavigationProps.Item[] = [];
   if (projectsSection !== undefined) navItems.push({ type: 'link', text: projectsSection.title, href: projectsSection.href });
-  if (current.project !== undefined) {
-    const p = current.project;
+  const p = current.project;
+  if (p !== undefined) {
     const abilities = projectAbilities(me, p.id);
+    const tabs: ProjectTab[] = ['overview', 'targets', 'credentials', 'members', ...(abilities.manageApiKeys ? (['api-keys'] as const) : [])];
     navItems.push({
       type: 'section',
       text: `Project: ${p.name}`,
       defaultExpanded: true,
-      items: [
-        { type: 'link', text: tabLabels.overview, href: projectHref(p.id) },
-        { type: 'link', text: tabLabels.members, href: projectHref(p.id, 'members') },
-        ...(abilities.manageApiKeys ? [{ type: 'link' as const, text: tabLabels['api-keys'], href: projectHref(p.id, 'api-keys') }] : []),
-      ],
+      items: tabs.map((tab) => ({ type: 'link' as const, text: tabLabels[tab], href: projectHref(p.id, tab) })),
     });
   }
-  navItems.push(...projectScoped.map((s) => ({ type: 'link' as const, text: s.title, href: s.href })));
+  // Per-project sections sit in the project's own group; without a current project they lead to choosing one.
+  navItems.push(
+    ...projectScoped.filter((s) => p === undefined || s.perProject !== true).map((s) => ({ type: 'link' as const, text: s.title, href: s.href })),
+  );
   if (admin) {
     navItems.push(
       { type: 'divider' },
@@ -135,17 +155,27 @@ export const Shell = () => {
   }
 
   const breadcrumbs: BreadcrumbGroupProps.Item[] = [{ text: PRODUCT, href: '/projects' }];
-  if (route.page === 'project') {
+  if (route.page === 'project' || route.page === 'target' || route.page === 'targetImport') {
     breadcrumbs.push({ text: 'Projects', href: '/projects' }, { text: projectName ?? route.projectId, href: projectHref(route.projectId) });
-    if (route.tab !== 'overview') breadcrumbs.push({ text: tabLabels[route.tab], href: projectHref(route.projectId, route.tab) });
+    if (route.page === 'project' && route.tab !== 'overview') breadcrumbs.push({ text: tabLabels[route.tab], href: projectHref(route.projectId, route.tab) });
+    if (route.page === 'target') {
+      breadcrumbs.push(
+        { text: tabLabels.targets, href: projectHref(route.projectId, 'targets') },
+        { text: pageLabel ?? route.targetId, href: targetHref(route.projectId, route.targetId) },
+      );
+    }
+    if (route.page === 'targetImport') {
+      breadcrumbs.push({ text: tabLabels.targets, href: projectHref(route.projectId, 'targets') }, { text: 'Import', href: targetImportHref(route.projectId) });
+    }
   } else {
-    breadcrumbs.push({ text: title, href: route.page === 'notBuilt' ? route.section.href : pathname });
+    breadcrumbs.push({ text: title, href: route.page === 'notBuilt' || route.page === 'projectSection' ? route.section.href : pathname });
   }
 
   const username = nameOf(me) ?? '…';
 
   return (
     <CurrentProjectContext.Provider value={current}>
+      <PageLabelContext.Provider value={setPageLabel}>
       <div id="top-nav" style={{ position: 'sticky', top: 0, zIndex: 1002 }}>
         <TopNavigation
           identity={{ href: '/projects', title: PRODUCT, onFollow: followLink }}
@@ -198,12 +228,14 @@ export const Shell = () => {
         notifications={<Flashbar items={flash.items} />}
         content={content}
       />
+      </PageLabelContext.Provider>
     </CurrentProjectContext.Provider>
   );
 };
 
 const activeHrefOf = (route: Route, pathname: string): string => {
   if (route.page === 'project') return projectHref(route.projectId, route.tab);
-  if (route.page === 'notBuilt') return route.section.href;
+  if (route.page === 'target' || route.page === 'targetImport') return projectHref(route.projectId, 'targets');
+  if (route.page === 'notBuilt' || route.page === 'projectSection') return route.section.href;
   return pathname;
 };

@@ -30,18 +30,33 @@ export interface ProjectAbilities {
   manageMembers: boolean;
   /** apiKeys:read and apiKeys:manage */
   manageApiKeys: boolean;
+  /** targets:test (operators and admins): test connections, one target or all that a selector matches */
+  testTargets: boolean;
+  /** targets:manage: create, edit, delete, import, discover, accept host keys */
+  manageTargets: boolean;
+  /** credentials:manage: create, rotate, delete (everyone in the project reads the metadata) */
+  manageCredentials: boolean;
 }
 
 export const projectAbilities = (me: Me | undefined, projectId: string): ProjectAbilities => {
   const role = roleIn(me, projectId);
   const admin = atLeast(role, 'admin');
-  return { role, editProject: admin, deleteProject: isGlobalAdmin(me), manageMembers: admin, manageApiKeys: admin };
+  return {
+    role,
+    editProject: admin,
+    deleteProject: isGlobalAdmin(me),
+    manageMembers: admin,
+    manageApiKeys: admin,
+    testTargets: atLeast(role, 'operator'),
+    manageTargets: admin,
+    manageCredentials: admin,
+  };
 };
 
 export const roleLabels: Record<ProjectRole, string> = { admin: 'Admin', operator: 'Operator', viewer: 'Viewer' };
 
 export const roleDescriptions: Record<ProjectRole, string> = {
-  viewer: 'Sees the project, its members and its runs.',
-  operator: 'Also starts, cancels and retries runs.',
-  admin: 'Also changes the project, its members and its API keys.',
+  viewer: 'Sees the project, its targets, credentials (never their secrets), members and runs.',
+  operator: 'Also tests connections to targets, and starts, cancels and retries runs.',
+  admin: 'Also changes the project, its targets, credentials, members and API keys.',
 };

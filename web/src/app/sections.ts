@@ -6,12 +6,14 @@ export interface Section {
   /** What the section will be for, shown on its page until it is built. */
   purpose: string;
   built: boolean;
+  /** Kept per project: the section is a sub-page of each project (`/projects/<id>/<id of the section>`). */
+  perProject?: true;
 }
 
 export const sections: readonly Section[] = [
   { id: 'projects', title: 'Projects', href: '/projects', purpose: 'Group targets, jobs and people.', built: true },
-  { id: 'targets', title: 'Targets', href: '/targets', purpose: 'The inventory of Linux (SSH) and Windows (WinRM) hosts.', built: false },
-  { id: 'credentials', title: 'Credentials', href: '/credentials', purpose: 'Connection secrets, kept in the secret store.', built: false },
+  { id: 'targets', title: 'Targets', href: '/targets', purpose: 'The inventory of Linux (SSH) and Windows (WinRM) hosts.', built: true, perProject: true },
+  { id: 'credentials', title: 'Credentials', href: '/credentials', purpose: 'Connection secrets, kept in the secret store.', built: true, perProject: true },
   { id: 'jobs', title: 'Jobs', href: '/jobs', purpose: 'Ordered steps with typed parameters.', built: false },
   { id: 'runs', title: 'Runs', href: '/runs', purpose: 'Job runs and their live output.', built: false },
   { id: 'schedules', title: 'Schedules', href: '/schedules', purpose: 'Runs on a cron or rate schedule.', built: false },

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { messageOf } from '../api/errors';
 import type { Page, PageRequest } from '../api/types';
 
@@ -12,9 +12,11 @@ interface State<T> {
   error: string | undefined;
   /** The failure's HTTP status (0 for the network), to tell "not found" from other failures. */
   errorStatus: number | undefined;
+  /** What was thrown, for pages that show some failures in place (a filter's syntax error on its field). */
+  failure: unknown;
 }
 
-const initial = { pages: [], nextCursor: undefined, pageIndex: 1, loading: true, error: undefined, errorStatus: undefined };
+const initial = { pages: [], nextCursor: undefined, pageIndex: 1, loading: true, error: undefined, errorStatus: undefined, failure: undefined };
 
 const statusOf = (e: unknown): number | undefined =>
   typeof e === 'object' && e !== null && 'status' in e && typeof e.status === 'number' ? e.status : undefined;
@@ -39,17 +41,17 @@ export const useCursorPages = <T>(
       inflight.current?.abort();
       const controller = new AbortController();
       inflight.current = controller;
-      setState((s) => ({ ...s, loading: true, error: undefined, errorStatus: undefined }));
+      setState((s) => ({ ...s, loading: true, error: undefined, errorStatus: undefined, failure: undefined }));
       try {
         const page = await fetchPage({ limit: pageSize, cursor }, controller.signal);
         if (controller.signal.aborted) return;
         setState((s) => {
           const pages = reset ? [page.items] : [...s.pages, page.items];
-          return { pages, nextCursor: page.nextCursor, pageIndex: pages.length, loading: false, error: undefined, errorStatus: undefined };
+          return { pages, nextCursor: page.nextCursor, pageIndex: pages.length, loading: false, error: undefined, errorStatus: undefined, failure: undefined };
         });
       } catch (e) {
         if (controller.signal.aborted) return;
-        setState((s) => ({ ...s, loading: false, error: messageOf(e), errorStatus: statusOf(e) }));
+        setState((s) => ({ ...s, loading: false, error: messageOf(e), errorStatus: statusOf(e), failure: e }));
       }
     },
     [fetchPage, pageSize],
@@ -103,12 +105,13 @@ export const useCursorPages = <T>(
   );
 
   const items = state.pages[state.pageIndex - 1] ?? [];
+  const all = useMemo(() => state.pages.flat(), [state.pages]);
   const loadedCount = state.pages.reduce((n, page) => n + page.length, 0);
 
   return {
     items,
     /** Every item fetched so far, on all pages. */
-    all: state.pages.flat(),
+    all,
     loadedCount,
     pageIndex: state.pageIndex,
     pagesCount: Math.max(1, state.pages.length),
@@ -116,6 +119,7 @@ export const useCursorPages = <T>(
     loading: state.loading,
     error: state.error,
     errorStatus: state.errorStatus,
+    failure: state.failure,
     goToPage,
     reload,
     replace,

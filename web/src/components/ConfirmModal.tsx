@@ -1,7 +1,7 @@
 import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
-import Modal from '@cloudscape-design/components/modal';
+import Modal, { type ModalProps } from '@cloudscape-design/components/modal';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState, type ReactNode } from 'react';
 import { messageOf } from '../api/errors';
@@ -18,6 +18,9 @@ export const ConfirmModal = ({
   failureHeader,
   onConfirm,
   onDismiss,
+  renderError = messageOf,
+  confirmDisabled = false,
+  size = 'medium',
 }: {
   header: string;
   children: ReactNode;
@@ -27,9 +30,14 @@ export const ConfirmModal = ({
   /** Resolves when done (the caller closes the dialog); a rejection is shown in the dialog. */
   onConfirm: () => Promise<void>;
   onDismiss: () => void;
+  /** How a failure reads in the dialog (default: the API's message). */
+  renderError?: (e: unknown) => ReactNode;
+  /** Until the person has done what the dialog asks (ticked a box), the action is not offered. */
+  confirmDisabled?: boolean;
+  size?: ModalProps.Size;
 }) => {
   const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<{ cause: unknown } | undefined>(undefined);
 
   const confirm = async () => {
     setPending(true);
@@ -38,7 +46,7 @@ export const ConfirmModal = ({
       await onConfirm();
     } catch (e) {
       setPending(false);
-      setError(messageOf(e));
+      setError({ cause: e });
     }
   };
 
@@ -48,13 +56,14 @@ export const ConfirmModal = ({
       onDismiss={onDismiss}
       header={header}
       closeAriaLabel="Close dialog"
+      size={size}
       footer={
         <Box float="right">
           <SpaceBetween direction="horizontal" size="xs">
             <Button variant="link" onClick={onDismiss}>
               Cancel
             </Button>
-            <Button variant="primary" onClick={() => void confirm()} loading={pending} loadingText={pendingText}>
+            <Button variant="primary" onClick={() => void confirm()} loading={pending} loadingText={pendingText} disabled={confirmDisabled}>
               {confirmText}
             </Button>
           </SpaceBetween>
@@ -65,7 +74,7 @@ export const ConfirmModal = ({
         {children}
         {error !== undefined && (
           <Alert type="error" header={failureHeader}>
-            {error}
+            {renderError(error.cause)}
           </Alert>
         )}
       </SpaceBetween>

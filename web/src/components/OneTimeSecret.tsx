@@ -1,6 +1,8 @@
 import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
 import CopyToClipboard from '@cloudscape-design/components/copy-to-clipboard';
+import Modal from '@cloudscape-design/components/modal';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useId, type ReactNode } from 'react';
 
@@ -51,3 +53,45 @@ export const OneTimeSecret = ({
     </SpaceBetween>
   );
 };
+
+/**
+ * The dialog that shows a one-time secret after it was created. A stray click beside it must not
+ * throw the only copy away: it closes on purpose only (Done, the close button, Escape).
+ */
+export const OneTimeSecretModal = ({
+  header,
+  intro,
+  onDone,
+  ...secret
+}: {
+  header: string;
+  intro: ReactNode;
+  onDone: () => void;
+  label: string;
+  value: string;
+  warningHeader: string;
+  warning: ReactNode;
+  copyLabel: string;
+}) => (
+  <Modal
+    visible
+    onDismiss={(event) => {
+      if (event.detail.reason !== 'overlay') onDone();
+    }}
+    header={header}
+    closeAriaLabel="Close dialog"
+    size="medium"
+    footer={
+      <Box float="right">
+        <Button variant="primary" onClick={onDone}>
+          Done
+        </Button>
+      </Box>
+    }
+  >
+    <SpaceBetween size="m">
+      <Box variant="p">{intro}</Box>
+      <OneTimeSecret {...secret} />
+    </SpaceBetween>
+  </Modal>
+);

@@ -1,17 +1,12 @@
-import Box from '@cloudscape-design/components/box';
-import Button from '@cloudscape-design/components/button';
-import Form from '@cloudscape-design/components/form';
-import FormField from '@cloudscape-design/components/form-field';
-import Input from '@cloudscape-design/components/input';
-import Modal from '@cloudscape-design/components/modal';
-import SpaceBetween from '@cloudscape-design/components/space-between';
-import { useState, type SubmitEvent } from 'react';
+import { useState } from 'react';
 import { apiKeysApi } from '../../../api/api-keys';
-import { ApiError, fieldErrors, messageOf } from '../../../api/errors';
 import type { ApiKey, ApiKeyRole, CreatedApiKey } from '../../../api/types';
 import { useApi } from '../../../app/services';
-import { OneTimeSecret } from '../../../components/OneTimeSecret';
+import { useApiForm } from '../../../app/use-api-form';
+import { FormModal } from '../../../components/FormModal';
+import { OneTimeSecretModal } from '../../../components/OneTimeSecret';
 import { RoleField } from '../../../components/RoleField';
+import { TextField } from '../../../components/TextField';
 import {
   EXPIRY_DEFAULT_DAYS,
   EXPIRY_MAX_DAYS,
@@ -42,136 +37,77 @@ export const CreateApiKeyModal = ({
   const api = useApi(apiKeysApi);
   const [values, setValues] = useState<ApiKeyFormValues>({ name: '', expiresInDays: String(EXPIRY_DEFAULT_DAYS) });
   const [role, setRole] = useState<ApiKeyRole>('viewer');
-  const [submitted, setSubmitted] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [serverErrors, setServerErrors] = useState<Partial<Record<ApiKeyField, string>>>({});
-  const [formError, setFormError] = useState<string | undefined>(undefined);
+  const form = useApiForm(apiKeyFields);
   const [created, setCreated] = useState<CreatedApiKey | undefined>(undefined);
 
-  const clientErrors = submitted ? validateApiKey(values) : {};
-  const errorFor = (field: ApiKeyField) => clientErrors[field] ?? serverErrors[field];
+  const clientErrors = form.submitted ? validateApiKey(values) : {};
+  const errorFor = (field: ApiKeyField) => clientErrors[field] ?? form.serverErrors[field];
 
   const set = (field: keyof ApiKeyFormValues, value: string) => {
     setValues((v) => ({ ...v, [field]: value }));
-    setServerErrors((e) => ({ ...e, [field]: undefined }));
+    form.clearField(field);
   };
 
-  const submit = async () => {
-    setSubmitted(true);
-    setFormError(undefined);
-    setServerErrors({});
-    if (Object.keys(validateApiKey(values)).length > 0) return;
-    setPending(true);
-    try {
+  const submit = () =>
+    form.run(Object.keys(validateApiKey(values)).length > 0, async () => {
       const result = await api.create(projectId, { name: values.name, role, expiresInDays: Number(values.expiresInDays) });
-      setPending(false);
       setCreated(result);
       onCreated(result.apiKey);
-    } catch (e) {
-      setPending(false);
-      if (e instanceof ApiError && e.code === 'VALIDATION_FAILED' && e.issues.length > 0) {
-        const { '': rest, ...byField } = fieldErrors(e.issues, apiKeyFields);
-        setServerErrors(byField);
-        if (rest !== undefined) setFormError(rest);
-      } else {
-        setFormError(messageOf(e));
-      }
-    }
-  };
-
-  const onSubmit = (event: SubmitEvent) => {
-    event.preventDefault();
-    void submit();
-  };
+    });
 
   if (created !== undefined) {
     return (
-      <Modal
-        visible
-        onDismiss={(event) => {
-          // A stray click beside the dialog must not throw the only copy away: close it on purpose.
-          if (event.detail.reason !== 'overlay') onDismiss();
-        }}
+      <OneTimeSecretModal
         header="API key created"
-        closeAriaLabel="Close dialog"
-        size="medium"
-        footer={
-          <Box float="right">
-            <Button variant="primary" onClick={onDismiss}>
-              Done
-            </Button>
-          </Box>
-        }
-      >
-        <SpaceBetween size="m">
-          <Box variant="p">
+        intro={
+          <>
             The key <b>{created.apiKey.name}</b> ({created.apiKey.keyId}) works until it expires or is revoked.
-          </Box>
-          <OneTimeSecret
-            label="API key"
-            value={created.secret}
-            copyLabel="Copy API key"
-            warningHeader="Copy the key now: it cannot be shown again"
-            warning="OpsConductor keeps only a hash of this key, so neither you nor anyone else can see it again after you close this dialog. Store it in your integration's secret store. If it is lost, revoke the key and create a new one."
-          />
-        </SpaceBetween>
-      </Modal>
+          </>
+        }
+        onDone={onDismiss}
+        label="API key"
+        value={created.secret}
+        copyLabel="Copy API key"
+        warningHeader="Copy the key now: it cannot be shown again"
+        warning="OpsConductor keeps only a hash of this key, so neither you nor anyone else can see it again after you close this dialog. Store it in your integration's secret store. If it is lost, revoke the key and create a new one."
+      />
     );
   }
 
-  const nameError = errorFor('name');
-  const daysError = errorFor('expiresInDays');
-
   return (
-    <Modal visible onDismiss={onDismiss} header="Create API key" closeAriaLabel="Close dialog" size="medium">
-      <form onSubmit={onSubmit} noValidate aria-label="Create API key">
-        <Form
-          errorText={formError}
-          errorIconAriaLabel="Error"
-          actions={
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button variant="link" formAction="none" onClick={onDismiss}>
-                Cancel
-              </Button>
-              <Button variant="primary" formAction="submit" loading={pending} loadingText="Creating">
-                Create
-              </Button>
-            </SpaceBetween>
-          }
-        >
-          <SpaceBetween size="l">
-            <FormField label="Name" errorText={nameError} constraintText={`What the key is for, up to ${NAME_MAX} characters.`}>
-              <Input
-                value={values.name}
-                onChange={(event) => {
-                  set('name', event.detail.value);
-                }}
-                autoFocus
-                ariaRequired
-                spellcheck={false}
-                invalid={nameError !== undefined}
-              />
-            </FormField>
-            <RoleField value={role} onChange={setRole} roles={roles} errorText={errorFor('role')} />
-            <FormField
-              label="Expires after (days)"
-              errorText={daysError}
-              constraintText={`From ${EXPIRY_MIN_DAYS} to ${EXPIRY_MAX_DAYS} days.`}
-            >
-              <Input
-                type="number"
-                inputMode="numeric"
-                value={values.expiresInDays}
-                onChange={(event) => {
-                  set('expiresInDays', event.detail.value);
-                }}
-                ariaRequired
-                invalid={daysError !== undefined}
-              />
-            </FormField>
-          </SpaceBetween>
-        </Form>
-      </form>
-    </Modal>
+    <FormModal
+      header="Create API key"
+      submitText="Create"
+      pendingText="Creating"
+      pending={form.pending}
+      error={form.formError}
+      onSubmit={() => void submit()}
+      onDismiss={onDismiss}
+    >
+      <TextField
+        label="Name"
+        value={values.name}
+        onChange={(v) => {
+          set('name', v);
+        }}
+        error={errorFor('name')}
+        constraintText={`What the key is for, up to ${NAME_MAX} characters.`}
+        autoFocus
+        required
+      />
+      <RoleField value={role} onChange={setRole} roles={roles} errorText={errorFor('role')} />
+      <TextField
+        label="Expires after (days)"
+        type="number"
+        inputMode="numeric"
+        value={values.expiresInDays}
+        onChange={(v) => {
+          set('expiresInDays', v);
+        }}
+        error={errorFor('expiresInDays')}
+        constraintText={`From ${EXPIRY_MIN_DAYS} to ${EXPIRY_MAX_DAYS} days.`}
+        required
+      />
+    </FormModal>
   );
 };

@@ -1,17 +1,15 @@
 import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
-import Button from '@cloudscape-design/components/button';
-import Form from '@cloudscape-design/components/form';
-import Modal from '@cloudscape-design/components/modal';
-import SpaceBetween from '@cloudscape-design/components/space-between';
-import { useState, type SubmitEvent } from 'react';
-import { messageOf } from '../../../api/errors';
+import { useState } from 'react';
 import { membersApi } from '../../../api/members';
 import type { Member, ProjectRole } from '../../../api/types';
 import { useApi } from '../../../app/services';
+import { useApiForm } from '../../../app/use-api-form';
+import { FormModal } from '../../../components/FormModal';
 import { RoleField } from '../../../components/RoleField';
 
 const roles: readonly ProjectRole[] = ['viewer', 'operator', 'admin'];
+const fields = ['role'] as const;
 
 /** Change a member's role. The API refuses (409) to leave the project without an admin; that is shown as it says. */
 export const ChangeRoleModal = ({
@@ -29,57 +27,32 @@ export const ChangeRoleModal = ({
 }) => {
   const api = useApi(membersApi);
   const [role, setRole] = useState<ProjectRole>(member.role);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const form = useApiForm(fields);
 
-  const submit = async () => {
-    setError(undefined);
-    if (role === member.role) {
-      onDismiss();
-      return;
-    }
-    setPending(true);
-    try {
-      onChanged(await api.put(projectId, member.userId, role));
-    } catch (e) {
-      setPending(false);
-      setError(messageOf(e));
-    }
-  };
-
-  const onSubmit = (event: SubmitEvent) => {
-    event.preventDefault();
-    void submit();
-  };
+  const submit = () =>
+    form.run(false, async () => {
+      if (role === member.role) onDismiss();
+      else onChanged(await api.put(projectId, member.userId, role));
+    });
 
   return (
-    <Modal visible onDismiss={onDismiss} header="Change role" closeAriaLabel="Close dialog">
-      <form onSubmit={onSubmit} noValidate aria-label="Change role">
-        <Form
-          errorText={error}
-          errorIconAriaLabel="Error"
-          actions={
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button variant="link" formAction="none" onClick={onDismiss}>
-                Cancel
-              </Button>
-              <Button variant="primary" formAction="submit" loading={pending} loadingText="Saving">
-                Save role
-              </Button>
-            </SpaceBetween>
-          }
-        >
-          <SpaceBetween size="l">
-            <Box variant="p">
-              Role of <b>{member.userId}</b> in this project:
-            </Box>
-            <RoleField label="New role" value={role} onChange={setRole} roles={roles} />
-            {self && member.role === 'admin' && role !== 'admin' && (
-              <Alert type="warning">You are changing your own role: you will no longer be able to manage this project’s members.</Alert>
-            )}
-          </SpaceBetween>
-        </Form>
-      </form>
-    </Modal>
+    <FormModal
+      header="Change role"
+      size="medium"
+      submitText="Save role"
+      pendingText="Saving"
+      pending={form.pending}
+      error={form.formError ?? form.serverErrors.role}
+      onSubmit={() => void submit()}
+      onDismiss={onDismiss}
+    >
+      <Box variant="p">
+        Role of <b>{member.userId}</b> in this project:
+      </Box>
+      <RoleField label="New role" value={role} onChange={setRole} roles={roles} />
+      {self && member.role === 'admin' && role !== 'admin' && (
+        <Alert type="warning">You are changing your own role: you will no longer be able to manage this project’s members.</Alert>
+      )}
+    </FormModal>
   );
 };

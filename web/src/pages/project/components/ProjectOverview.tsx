@@ -1,21 +1,54 @@
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
+import ColumnLayout from '@cloudscape-design/components/column-layout';
 import Container from '@cloudscape-design/components/container';
 import Header from '@cloudscape-design/components/header';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
+import Link from '@cloudscape-design/components/link';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState } from 'react';
 import type { Project } from '../../../api/types';
 import { isGlobalAdmin, roleLabels, type ProjectAbilities } from '../../../app/access';
 import { useCurrentProject } from '../../../app/current-project';
 import { useFlash } from '../../../app/flash';
-import { navigate } from '../../../app/router';
+import { followLink, navigate } from '../../../app/router';
+import { projectHref, tabLabels, type ProjectTab } from '../../../app/routes';
 import { useMe } from '../../../app/services';
 import { DateTime } from '../../../components/DateTime';
 import { DeleteProjectModal } from '../../projects/components/DeleteProjectModal';
 import { ProjectFormModal } from '../../projects/components/ProjectFormModal';
 
-/** The project's details; Edit for its admins, Delete for global admins. */
+const sectionTexts: Record<Exclude<ProjectTab, 'overview'>, string> = {
+  targets: 'The hosts this project runs on: Linux over SSH, Windows over WinRM. Filter them by tags, test connections, import and discover.',
+  credentials: 'The logins targets use. Passwords and keys are kept in the secret store and never shown again.',
+  members: 'The people who work on this project, and their roles.',
+  'api-keys': 'Keys for integrations that call the API for this project.',
+};
+
+/** Links to the project's other pages, with what each is for. */
+const ProjectSections = ({ project, abilities }: { project: Project; abilities: ProjectAbilities }) => {
+  const tabs = (['targets', 'credentials', 'members', 'api-keys'] as const).filter((t) => t !== 'api-keys' || abilities.manageApiKeys);
+  return (
+    <Container header={<Header variant="h2">In this project</Header>}>
+      <ColumnLayout columns={tabs.length} variant="text-grid">
+        {tabs.map((tab) => (
+          <div key={tab}>
+            <Box variant="h3" padding={{ top: 'n' }}>
+              <Link href={projectHref(project.id, tab)} onFollow={followLink} fontSize="heading-s">
+                {tabLabels[tab]}
+              </Link>
+            </Box>
+            <Box variant="p" color="text-body-secondary">
+              {sectionTexts[tab]}
+            </Box>
+          </div>
+        ))}
+      </ColumnLayout>
+    </Container>
+  );
+};
+
+/** The project's details and links to its pages; Edit for its admins, Delete for global admins. */
 export const ProjectOverview = ({ project, abilities }: { project: Project; abilities: ProjectAbilities }) => {
   const me = useMe();
   const current = useCurrentProject();
@@ -34,7 +67,7 @@ export const ProjectOverview = ({ project, abilities }: { project: Project; abil
         : roleLabels[abilities.role];
 
   return (
-    <>
+    <SpaceBetween size="l">
       <Container
         header={
           <Header
@@ -97,6 +130,7 @@ export const ProjectOverview = ({ project, abilities }: { project: Project; abil
           ]}
         />
       </Container>
+      <ProjectSections project={project} abilities={abilities} />
       {dialog === 'edit' && (
         <ProjectFormModal
           mode={{ kind: 'edit', project }}
@@ -124,6 +158,6 @@ export const ProjectOverview = ({ project, abilities }: { project: Project; abil
           }}
         />
       )}
-    </>
+    </SpaceBetween>
   );
 };

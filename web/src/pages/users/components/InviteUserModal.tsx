@@ -1,17 +1,13 @@
-import Box from '@cloudscape-design/components/box';
-import Button from '@cloudscape-design/components/button';
 import Checkbox from '@cloudscape-design/components/checkbox';
-import Form from '@cloudscape-design/components/form';
-import FormField from '@cloudscape-design/components/form-field';
-import Input from '@cloudscape-design/components/input';
-import Modal from '@cloudscape-design/components/modal';
-import SpaceBetween from '@cloudscape-design/components/space-between';
-import { useState, type SubmitEvent } from 'react';
-import { ApiError, fieldErrors, messageOf } from '../../../api/errors';
+import { useState } from 'react';
+import { ApiError, fieldErrors } from '../../../api/errors';
 import type { InvitedUser, User } from '../../../api/types';
 import { usersApi } from '../../../api/users';
 import { useApi } from '../../../app/services';
-import { OneTimeSecret } from '../../../components/OneTimeSecret';
+import { useApiForm, type FormErrors } from '../../../app/use-api-form';
+import { FormModal } from '../../../components/FormModal';
+import { OneTimeSecretModal } from '../../../components/OneTimeSecret';
+import { TextField } from '../../../components/TextField';
 import { usernameError } from '../../members/validation';
 
 type Field = 'username' | 'email' | 'admin';
@@ -25,6 +21,18 @@ const emailError = (value: string): string | undefined => {
   return undefined;
 };
 
+/** The admin checkbox has no message of its own: its issues join the form's. A taken name or address (409) goes to its field. */
+const placeError = (e: unknown): FormErrors<Field> | undefined => {
+  if (!(e instanceof ApiError)) return undefined;
+  if (e.code === 'VALIDATION_FAILED' && e.issues.length > 0) {
+    const { '': rest, admin, ...byField } = fieldErrors(e.issues, fields);
+    return { byField, form: [admin, rest].filter((x) => x !== undefined).join('; ') || undefined };
+  }
+  // The username or the email address is taken; the message says which.
+  if (e.code === 'CONFLICT') return { byField: /email/i.test(e.message) ? { email: e.message } : { username: e.message }, form: undefined };
+  return undefined;
+};
+
 /**
  * Invite a user, then show their temporary password once: the admin hands it over, and the person
  * chooses their own password at first sign-in. Closing the dialog drops it for good.
@@ -34,140 +42,86 @@ export const InviteUserModal = ({ onDismiss, onInvited }: { onDismiss: () => voi
   const [username, setUsername] = useState('');
   const [email, setEmail] = useState('');
   const [admin, setAdmin] = useState(false);
-  const [submitted, setSubmitted] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [serverErrors, setServerErrors] = useState<Partial<Record<Field, string | undefined>>>({});
-  const [formError, setFormError] = useState<string | undefined>(undefined);
+  const form = useApiForm(fields);
   const [invited, setInvited] = useState<InvitedUser | undefined>(undefined);
 
-  const usernameProblem = (submitted ? usernameError(username) : undefined) ?? serverErrors.username;
-  const emailProblem = (submitted ? emailError(email) : undefined) ?? serverErrors.email;
+  const usernameProblem = (form.submitted ? usernameError(username) : undefined) ?? form.serverErrors.username;
+  const emailProblem = (form.submitted ? emailError(email) : undefined) ?? form.serverErrors.email;
 
-  const submit = async () => {
-    setSubmitted(true);
-    setFormError(undefined);
-    setServerErrors({});
-    if (usernameError(username) !== undefined || emailError(email) !== undefined) return;
-    setPending(true);
-    try {
-      const result = await api.invite({ username, email, admin });
-      setPending(false);
-      setInvited(result);
-      onInvited(result.user);
-    } catch (e) {
-      setPending(false);
-      if (e instanceof ApiError && e.code === 'VALIDATION_FAILED' && e.issues.length > 0) {
-        const { '': rest, ...byField } = fieldErrors(e.issues, fields);
-        setServerErrors(byField);
-        if (rest !== undefined || byField.admin !== undefined) setFormError([byField.admin, rest].filter((x) => x !== undefined).join('; '));
-      } else if (e instanceof ApiError && e.code === 'CONFLICT') {
-        // The username or the email address is taken; the message says which.
-        setServerErrors(/email/i.test(e.message) ? { email: e.message } : { username: e.message });
-      } else {
-        setFormError(messageOf(e));
-      }
-    }
-  };
-
-  const onSubmit = (event: SubmitEvent) => {
-    event.preventDefault();
-    void submit();
-  };
+  const submit = () =>
+    form.run(
+      usernameError(username) !== undefined || emailError(email) !== undefined,
+      async () => {
+        const result = await api.invite({ username, email, admin });
+        setInvited(result);
+        onInvited(result.user);
+      },
+      placeError,
+    );
 
   if (invited !== undefined) {
     return (
-      <Modal
-        visible
-        onDismiss={(event) => {
-          // A stray click beside the dialog must not throw the only copy away: close it on purpose.
-          if (event.detail.reason !== 'overlay') onDismiss();
-        }}
+      <OneTimeSecretModal
         header="User invited"
-        closeAriaLabel="Close dialog"
-        size="medium"
-        footer={
-          <Box float="right">
-            <Button variant="primary" onClick={onDismiss}>
-              Done
-            </Button>
-          </Box>
-        }
-      >
-        <SpaceBetween size="m">
-          <Box variant="p">
+        intro={
+          <>
             <b>{invited.user.userId}</b> ({invited.user.email}) can now sign in with this temporary password, and will choose their own
             password at first sign-in.
-          </Box>
-          <OneTimeSecret
-            label="Temporary password"
-            value={invited.temporaryPassword}
-            copyLabel="Copy temporary password"
-            warningHeader="Hand this password over now: it cannot be shown again"
-            warning="Give it to the person over a channel you trust (not in the same message as their username). After you close this dialog it cannot be shown again; if it is lost, delete the user and invite them again."
-          />
-        </SpaceBetween>
-      </Modal>
+          </>
+        }
+        onDone={onDismiss}
+        label="Temporary password"
+        value={invited.temporaryPassword}
+        copyLabel="Copy temporary password"
+        warningHeader="Hand this password over now: it cannot be shown again"
+        warning="Give it to the person over a channel you trust (not in the same message as their username). After you close this dialog it cannot be shown again; if it is lost, delete the user and invite them again."
+      />
     );
   }
 
   return (
-    <Modal visible onDismiss={onDismiss} header="Invite user" closeAriaLabel="Close dialog" size="medium">
-      <form onSubmit={onSubmit} noValidate aria-label="Invite user">
-        <Form
-          errorText={formError}
-          errorIconAriaLabel="Error"
-          actions={
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button variant="link" formAction="none" onClick={onDismiss}>
-                Cancel
-              </Button>
-              <Button variant="primary" formAction="submit" loading={pending} loadingText="Inviting">
-                Invite
-              </Button>
-            </SpaceBetween>
-          }
-        >
-          <SpaceBetween size="l">
-            <FormField label="Username" errorText={usernameProblem} constraintText="What they sign in with: lower-case letters, digits and . _ + -.">
-              <Input
-                value={username}
-                onChange={(event) => {
-                  setUsername(event.detail.value.trim());
-                  setServerErrors((e) => ({ ...e, username: undefined }));
-                }}
-                autoFocus
-                ariaRequired
-                spellcheck={false}
-                autoComplete={false}
-                invalid={usernameProblem !== undefined}
-              />
-            </FormField>
-            <FormField label="Email" errorText={emailProblem} constraintText="They can also sign in with this address.">
-              <Input
-                type="email"
-                value={email}
-                onChange={(event) => {
-                  setEmail(event.detail.value.trim());
-                  setServerErrors((e) => ({ ...e, email: undefined }));
-                }}
-                ariaRequired
-                spellcheck={false}
-                autoComplete={false}
-                invalid={emailProblem !== undefined}
-              />
-            </FormField>
-            <Checkbox
-              checked={admin}
-              onChange={(event) => {
-                setAdmin(event.detail.checked);
-              }}
-              description="Global admins can do everything: every project, all users and the settings."
-            >
-              Make this user a global admin
-            </Checkbox>
-          </SpaceBetween>
-        </Form>
-      </form>
-    </Modal>
+    <FormModal
+      header="Invite user"
+      submitText="Invite"
+      pendingText="Inviting"
+      pending={form.pending}
+      error={form.formError}
+      onSubmit={() => void submit()}
+      onDismiss={onDismiss}
+    >
+      <TextField
+        label="Username"
+        value={username}
+        onChange={(v) => {
+          setUsername(v.trim());
+          form.clearField('username');
+        }}
+        error={usernameProblem}
+        constraintText="What they sign in with: lower-case letters, digits and . _ + -."
+        autoFocus
+        required
+      />
+      <TextField
+        label="Email"
+        type="email"
+        value={email}
+        onChange={(v) => {
+          setEmail(v.trim());
+          form.clearField('email');
+        }}
+        error={emailProblem}
+        constraintText="They can also sign in with this address."
+        required
+      />
+      <Checkbox
+        checked={admin}
+        onChange={(event) => {
+          setAdmin(event.detail.checked);
+        }}
+        description="Global admins can do everything: every project, all users and the settings."
+      >
+        Make this user a global admin
+      </Checkbox>
+    </FormModal>
   );
 };
