@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
-import { Socket } from 'node:net';
-import ssh2, { type Client as Ssh2Client, type ClientChannel, type PasswordAuthMethod, type PublicKeyAuthMethod } from 'ssh2';
+import type { Socket } from 'node:net';
+import type { Client as Ssh2Client, ClientChannel } from 'ssh2';
 import { abortErrorOf, ConnectionError } from './connection-error';
-import { authMethodOf, classify, normalizeFingerprint, redact, secretsOf, type FailureContext, type Ssh2Error } from './connect-rules';
+import { classify, establishSsh, redact, type FailureContext } from './connect-rules';
+
+export { sshFingerprint } from './connect-rules';
 
 /**
  * The runner's SSH client: one connection to one target, on ssh2 (pure JavaScript; its optional
@@ -12,7 +13,6 @@ import { authMethodOf, classify, normalizeFingerprint, redact, secretsOf, type F
  */
 
 // ssh2 is CommonJS; under Node's ESM loader only some of its names are visible as named imports.
-const { Client } = ssh2;
 
 export type SshAuth = { kind: 'password'; password: string } | { kind: 'key'; privateKey: string; passphrase?: string };
 
@@ -69,105 +69,12 @@ export interface SshConnection {
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
-/** A dead peer (a host gone without a FIN, a NAT that dropped the flow) is noticed in about a minute. */
-const KEEPALIVE_INTERVAL_MS = 15_000;
-const KEEPALIVE_COUNT_MAX = 4;
 /** How long close() waits for the peer to acknowledge the disconnect before dropping the socket. */
 const CLOSE_GRACE_MS = 2_000;
 
-/** OpenSSH's fingerprint of a public key blob (the wire format ssh2 hands the host verifier). */
-export const sshFingerprint = (publicKeyBlob: Buffer): string =>
-  `SHA256:${createHash('sha256').update(publicKeyBlob).digest('base64').replace(/=+$/, '')}`;
 
-export const connectSsh = (opts: SshConnectOptions): Promise<SshConnection> => {
-  const { signal } = opts;
-  if (signal?.aborted) return Promise.reject(abortErrorOf(signal));
-  let authMethod: PasswordAuthMethod | PublicKeyAuthMethod;
-  try {
-    authMethod = authMethodOf(opts.username, opts.auth);
-  } catch (e) {
-    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-  }
-  const expected = opts.hostKey.expectedFingerprint === undefined ? undefined : normalizeFingerprint(opts.hostKey.expectedFingerprint);
-  const ctx: FailureContext = {
-    target: `${opts.host}:${opts.port}`,
-    username: opts.username,
-    auth: opts.auth.kind,
-    timeoutMs: opts.timeoutMs,
-    presented: undefined,
-    mismatchWith: undefined,
-    secrets: secretsOf(opts.auth),
-  };
-
-  return new Promise<SshConnection>((resolve, reject) => {
-    const client = new Client();
-    // Our own socket, so that an abort or a close can always drop it: ssh2's destroy() does
-    // nothing once the socket is half-closed, and a silent peer never finishes a graceful close.
-    const sock = new Socket();
-    let settled = false;
-
-    const fail = (error: Error) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      sock.destroy();
-      reject(error);
-    };
-    const onAbort = () => {
-      if (signal) fail(abortErrorOf(signal));
-    };
-    const onError = (err: Ssh2Error) => {
-      fail(classify(err, ctx));
-    };
-    const onClose = () => {
-      fail(new ConnectionError('PROTOCOL', `The connection to ${ctx.target} closed before the SSH session was ready.`, { hostKeyFingerprint: ctx.presented }));
-    };
-
-    client.on('error', onError);
-    client.on('close', onClose);
-    client.once('ready', () => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      // Hand over to the connection's own listeners; there must always be an 'error' listener,
-      // since ssh2 emits errors at any time and an unheard 'error' would crash the runner.
-      const connection = openConnection(client, sock, { ctx, fingerprint: ctx.presented ?? '', signal });
-      client.removeListener('error', onError);
-      client.removeListener('close', onClose);
-      resolve(connection);
-    });
-    signal?.addEventListener('abort', onAbort, { once: true });
-
-    sock.setNoDelay(true);
-    sock.connect({ host: opts.host, port: opts.port });
-    try {
-      client.connect({
-        sock,
-        host: opts.host,
-        port: opts.port,
-        username: opts.username,
-        // Exactly the one method this credential is for: no 'none' probe, no agent, no keyboard-interactive.
-        authHandler: [authMethod],
-        readyTimeout: opts.timeoutMs,
-        keepaliveInterval: KEEPALIVE_INTERVAL_MS,
-        keepaliveCountMax: KEEPALIVE_COUNT_MAX,
-        // Runs during key exchange, before the session is encrypted: refusing here means no
-        // credential ever reaches a server we do not trust.
-        hostVerifier: (key: Buffer): boolean => {
-          const fingerprint = sshFingerprint(key);
-          ctx.presented = fingerprint;
-          if (expected !== undefined && fingerprint !== expected) {
-            ctx.mismatchWith = expected;
-            return false;
-          }
-          return true;
-        },
-      });
-    } catch (e) {
-      fail(new ConnectionError('PROTOCOL', redact(`Could not start an SSH connection to ${ctx.target}: ${e instanceof Error ? e.message : String(e)}`, ctx.secrets)));
-    }
-  });
-};
+export const connectSsh = (opts: SshConnectOptions): Promise<SshConnection> =>
+  establishSsh(opts, (client, sock, ctx) => openConnection(client, sock, { ctx, fingerprint: ctx.presented ?? '', signal: opts.signal }));
 
 const openConnection = (
   client: Ssh2Client,

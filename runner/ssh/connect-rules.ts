@@ -1,14 +1,26 @@
-import ssh2, { type PasswordAuthMethod, type PublicKeyAuthMethod } from 'ssh2';
-import type { SshAuth } from './client';
-import { ConnectionError, type ConnectionErrorCategory } from './connection-error';
+import { createHash } from 'node:crypto';
+import { Socket } from 'node:net';
+import ssh2, { type Client as Ssh2Client, type PasswordAuthMethod, type PublicKeyAuthMethod } from 'ssh2';
+import type { SshAuth, SshConnectOptions } from './client';
+import { abortErrorOf, ConnectionError, type ConnectionErrorCategory } from './connection-error';
 
 /**
  * The rules every SSH connection of the runner follows, shared by the probe's client (client.ts)
- * and the executor's streaming session (session.ts): how keys are parsed before anything goes on
+ * and the executor's streaming session (session.ts): how a connection is opened (host key checked
+ * before authenticating, one auth method, keepalives), how keys are parsed before anything goes on
  * the wire, and how ssh2's failures become ConnectionError categories with our own wording and no
  * secret in them.
  */
-const { utils } = ssh2;
+const { Client, utils } = ssh2;
+
+/** A dead peer (a host gone without a FIN, a NAT that dropped the flow) is noticed in about a minute. */
+const KEEPALIVE_INTERVAL_MS = 15_000;
+const KEEPALIVE_COUNT_MAX = 4;
+
+/** OpenSSH's fingerprint of a public key blob (the wire format ssh2 hands the host verifier). */
+export const sshFingerprint = (publicKeyBlob: Buffer): string =>
+  `SHA256:${createHash('sha256').update(publicKeyBlob).digest('base64').replace(/=+$/, '')}`;
+
 
 /** Accepts what people paste: with or without the `SHA256:` prefix and base64 padding. */
 export const normalizeFingerprint = (fingerprint: string): string => {
@@ -104,3 +116,96 @@ export const authMethodOf = (username: string, auth: SshAuth): PasswordAuthMetho
 
 export const secretsOf = (auth: SshAuth): string[] =>
   auth.kind === 'password' ? [auth.password] : auth.passphrase === undefined ? [] : [auth.passphrase];
+
+/**
+ * Opens an authenticated SSH connection on a socket of our own (so an abort or a close can always
+ * drop it: ssh2's destroy() does nothing once the socket is half-closed) and hands the ready client
+ * to `onReady`, which must attach its own 'error' listener. Until then, an abort cancels the attempt.
+ */
+export const establishSsh = <T>(opts: SshConnectOptions, onReady: (client: Ssh2Client, sock: Socket, ctx: FailureContext) => T): Promise<T> => {
+  const { signal } = opts;
+  if (signal?.aborted) return Promise.reject(abortErrorOf(signal));
+  let authMethod: PasswordAuthMethod | PublicKeyAuthMethod;
+  try {
+    authMethod = authMethodOf(opts.username, opts.auth);
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+  const expected = opts.hostKey.expectedFingerprint === undefined ? undefined : normalizeFingerprint(opts.hostKey.expectedFingerprint);
+  const ctx: FailureContext = {
+    target: `${opts.host}:${opts.port}`,
+    username: opts.username,
+    auth: opts.auth.kind,
+    timeoutMs: opts.timeoutMs,
+    presented: undefined,
+    mismatchWith: undefined,
+    secrets: secretsOf(opts.auth),
+  };
+
+  return new Promise<T>((resolve, reject) => {
+    const client = new Client();
+    const sock = new Socket();
+    let settled = false;
+
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      sock.destroy();
+      reject(error);
+    };
+    const onAbort = () => {
+      if (signal) fail(abortErrorOf(signal));
+    };
+    const onError = (err: Ssh2Error) => {
+      fail(classify(err, ctx));
+    };
+    const onClose = () => {
+      fail(new ConnectionError('PROTOCOL', `The connection to ${ctx.target} closed before the SSH session was ready.`, { hostKeyFingerprint: ctx.presented }));
+    };
+
+    client.on('error', onError);
+    client.on('close', onClose);
+    client.once('ready', () => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      // Hand over to the caller's listeners; there must always be an 'error' listener, since ssh2
+      // emits errors at any time and an unheard 'error' would crash the runner.
+      const ready = onReady(client, sock, ctx);
+      client.removeListener('error', onError);
+      client.removeListener('close', onClose);
+      resolve(ready);
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    sock.setNoDelay(true);
+    sock.connect({ host: opts.host, port: opts.port });
+    try {
+      client.connect({
+        sock,
+        host: opts.host,
+        port: opts.port,
+        username: opts.username,
+        // Exactly the one method this credential is for: no 'none' probe, no agent, no keyboard-interactive.
+        authHandler: [authMethod],
+        readyTimeout: opts.timeoutMs,
+        keepaliveInterval: KEEPALIVE_INTERVAL_MS,
+        keepaliveCountMax: KEEPALIVE_COUNT_MAX,
+        // Runs during key exchange, before the session is encrypted: refusing here means no
+        // credential ever reaches a server we do not trust.
+        hostVerifier: (key: Buffer): boolean => {
+          const fingerprint = sshFingerprint(key);
+          ctx.presented = fingerprint;
+          if (expected !== undefined && fingerprint !== expected) {
+            ctx.mismatchWith = expected;
+            return false;
+          }
+          return true;
+        },
+      });
+    } catch (e) {
+      fail(new ConnectionError('PROTOCOL', redact(`Could not start an SSH connection to ${ctx.target}: ${e instanceof Error ? e.message : String(e)}`, ctx.secrets)));
+    }
+  });
+};

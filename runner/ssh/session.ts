@@ -1,8 +1,8 @@
-import { Socket } from 'node:net';
-import ssh2, { type Client as Ssh2Client, type ClientChannel, type PasswordAuthMethod, type PublicKeyAuthMethod } from 'ssh2';
-import { sshFingerprint, type SshConnectOptions } from './client';
+import type { Socket } from 'node:net';
+import type { Client as Ssh2Client, ClientChannel } from 'ssh2';
+import type { SshConnectOptions } from './client';
 import { abortErrorOf, ConnectionError } from './connection-error';
-import { authMethodOf, classify, normalizeFingerprint, redact, type FailureContext as Context, type Ssh2Error } from './connect-rules';
+import { classify, establishSsh, redact, type FailureContext as Context, type Ssh2Error } from './connect-rules';
 
 /**
  * A streaming SSH session for the job executor: the same connection rules as `connectSsh` in
@@ -18,7 +18,6 @@ import { authMethodOf, classify, normalizeFingerprint, redact, type FailureConte
  * started (a closed connection leaves them running on the host).
  */
 
-const { Client } = ssh2;
 
 export interface SshSpawnOptions {
   /** Sent as SSH `env` requests; OpenSSH applies only names its AcceptEnv allows and drops the rest silently. */
@@ -72,90 +71,9 @@ export interface SshSession {
   close(): Promise<void>;
 }
 
-const KEEPALIVE_INTERVAL_MS = 15_000;
-const KEEPALIVE_COUNT_MAX = 4;
 const CLOSE_GRACE_MS = 2_000;
-
-export const connectSshSession = (opts: SshConnectOptions): Promise<SshSession> => {
-  const { signal } = opts;
-  if (signal?.aborted) return Promise.reject(abortErrorOf(signal));
-  let authMethod: PasswordAuthMethod | PublicKeyAuthMethod;
-  try {
-    authMethod = authMethodOf(opts.username, opts.auth);
-  } catch (e) {
-    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-  }
-  const expected = opts.hostKey.expectedFingerprint === undefined ? undefined : normalizeFingerprint(opts.hostKey.expectedFingerprint);
-  const ctx: Context = {
-    target: `${opts.host}:${opts.port}`,
-    username: opts.username,
-    auth: opts.auth.kind,
-    timeoutMs: opts.timeoutMs,
-    presented: undefined,
-    mismatchWith: undefined,
-    secrets: opts.auth.kind === 'password' ? [opts.auth.password] : opts.auth.passphrase === undefined ? [] : [opts.auth.passphrase],
-  };
-
-  return new Promise<SshSession>((resolve, reject) => {
-    const client = new Client();
-    const sock = new Socket();
-    let settled = false;
-    const fail = (error: Error) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      sock.destroy();
-      reject(error);
-    };
-    const onAbort = () => {
-      if (signal) fail(abortErrorOf(signal));
-    };
-    const onError = (err: Ssh2Error) => {
-      fail(classify(err, ctx));
-    };
-    const onClose = () => {
-      fail(new ConnectionError('PROTOCOL', `The connection to ${ctx.target} closed before the SSH session was ready.`, { hostKeyFingerprint: ctx.presented }));
-    };
-    client.on('error', onError);
-    client.on('close', onClose);
-    client.once('ready', () => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      const session = openSession(client, sock, ctx, ctx.presented ?? '');
-      client.removeListener('error', onError);
-      client.removeListener('close', onClose);
-      resolve(session);
-    });
-    signal?.addEventListener('abort', onAbort, { once: true });
-
-    sock.setNoDelay(true);
-    sock.connect({ host: opts.host, port: opts.port });
-    try {
-      client.connect({
-        sock,
-        host: opts.host,
-        port: opts.port,
-        username: opts.username,
-        authHandler: [authMethod],
-        readyTimeout: opts.timeoutMs,
-        keepaliveInterval: KEEPALIVE_INTERVAL_MS,
-        keepaliveCountMax: KEEPALIVE_COUNT_MAX,
-        hostVerifier: (key: Buffer): boolean => {
-          const fingerprint = sshFingerprint(key);
-          ctx.presented = fingerprint;
-          if (expected !== undefined && fingerprint !== expected) {
-            ctx.mismatchWith = expected;
-            return false;
-          }
-          return true;
-        },
-      });
-    } catch (e) {
-      fail(new ConnectionError('PROTOCOL', redact(`Could not start an SSH connection to ${ctx.target}: ${e instanceof Error ? e.message : String(e)}`, ctx.secrets)));
-    }
-  });
-};
+export const connectSshSession = (opts: SshConnectOptions): Promise<SshSession> =>
+  establishSsh(opts, (client, sock, ctx) => openSession(client, sock, ctx, ctx.presented ?? ''));
 
 const openSession = (client: Ssh2Client, sock: Socket, ctx: Context, fingerprint: string): SshSession => {
   let closed = false;
