@@ -9,7 +9,7 @@ import { useState, type SubmitEvent } from 'react';
 import { useFlash } from '../../../app/flash';
 import { useServices } from '../../../app/services';
 import { AuthError } from '../../../auth/session';
-import { PasswordHints } from '../../sign-in/components/PasswordHints';
+import { NewPasswordFields } from '../../../components/NewPasswordFields';
 
 const SIGN_IN_AGAIN = 'Your password was changed, which ends every session. Sign in again with your new password.';
 
@@ -100,30 +100,14 @@ export const PasswordForm = ({ username }: { username: string }) => {
                 invalid={currentError !== undefined}
               />
             </FormField>
-            <FormField label="New password" errorText={passwordError} constraintText={<PasswordHints password={password} />}>
-              <Input
-                type="password"
-                value={password}
-                onChange={(event) => {
-                  setPassword(event.detail.value);
-                }}
-                autoComplete="new-password"
-                ariaRequired
-                invalid={passwordError !== undefined}
-              />
-            </FormField>
-            <FormField label="Confirm new password" errorText={confirmError}>
-              <Input
-                type="password"
-                value={confirm}
-                onChange={(event) => {
-                  setConfirm(event.detail.value);
-                }}
-                autoComplete="new-password"
-                ariaRequired
-                invalid={confirmError !== undefined}
-              />
-            </FormField>
+            <NewPasswordFields
+              password={password}
+              confirm={confirm}
+              onPassword={setPassword}
+              onConfirm={setConfirm}
+              passwordError={passwordError}
+              confirmError={confirmError}
+            />
           </SpaceBetween>
         </Container>
       </Form>

@@ -1,14 +1,12 @@
 import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
 import Form from '@cloudscape-design/components/form';
-import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
-import Input from '@cloudscape-design/components/input';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState, type SubmitEvent } from 'react';
 import { useServices } from '../../../app/services';
 import { AuthError, type Challenge } from '../../../auth/session';
-import { PasswordHints } from './PasswordHints';
+import { NewPasswordFields } from '../../../components/NewPasswordFields';
 
 /** NEW_PASSWORD_REQUIRED: the first sign-in with a temporary password. */
 export const NewPasswordForm = ({
@@ -82,31 +80,15 @@ export const NewPasswordForm = ({
           }
         >
           <SpaceBetween size="l">
-            <FormField label="New password" errorText={passwordError} constraintText={<PasswordHints password={password} />}>
-              <Input
-                type="password"
-                value={password}
-                onChange={(event) => {
-                  setPassword(event.detail.value);
-                }}
-                autoComplete="new-password"
-                autoFocus
-                ariaRequired
-                invalid={passwordError !== undefined}
-              />
-            </FormField>
-            <FormField label="Confirm new password" errorText={confirmError}>
-              <Input
-                type="password"
-                value={confirm}
-                onChange={(event) => {
-                  setConfirm(event.detail.value);
-                }}
-                autoComplete="new-password"
-                ariaRequired
-                invalid={confirmError !== undefined}
-              />
-            </FormField>
+            <NewPasswordFields
+              password={password}
+              confirm={confirm}
+              onPassword={setPassword}
+              onConfirm={setConfirm}
+              passwordError={passwordError}
+              confirmError={confirmError}
+              autoFocus
+            />
           </SpaceBetween>
         </Container>
       </Form>
