@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { Secret, TOTP } from 'otpauth';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium, newBrowserContext, seriousViolations, pageText } from '../support/browser';
 import { startLocalStack } from '../support/local-stack';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { CredentialsPage } from './pages/CredentialsPage';
@@ -32,20 +32,6 @@ const artifacts = path.resolve(__dirname, '../artifacts');
 
 type Stack = Awaited<ReturnType<typeof startLocalStack>>;
 
-const launch = () =>
-  chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-
-/** Serious and critical WCAG 2 A/AA violations, each with the nodes it was found on. */
-const seriousViolations = async (page: Page): Promise<string[]> => {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact ?? ''}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`);
-};
-
 /** TOTP as the authenticator app computes it from the key shown on the page (SHA-1, 6 digits, 30 s). */
 const totpOf = (key: string) => new TOTP({ secret: Secret.fromBase32(key), algorithm: 'SHA1', digits: 6, period: 30 });
 /**
@@ -53,12 +39,6 @@ const totpOf = (key: string) => new TOTP({ secret: Secret.fromBase32(key), algor
  * step at or before the last one used, so this is valid right after enrolment used the current one.
  */
 const nextStepCode = (key: string) => totpOf(key).generate({ timestamp: Date.now() + 30_000 });
-
-/** Everything a page holds: its markup and the current values of its fields (not in the markup). */
-const pageText = async (page: Page): Promise<string> => {
-  const values = await page.evaluate<string[]>("Array.from(document.querySelectorAll('input, textarea')).map((e) => e.value)");
-  return `${await page.content()}\n${values.join('\n')}`;
-};
 
 const sideNav = (page: Page) => page.getByRole('navigation', { name: 'Side navigation' });
 const flash = (page: Page, text: string | RegExp) => page.getByRole('region', { name: 'Notifications' }).getByText(text);
@@ -87,7 +67,7 @@ describe('access control (browser)', () => {
   };
 
   const newPage = async (): Promise<Page> => {
-    const context = await (browser as Browser).newContext({ viewport: { width: 1366, height: 900 } });
+    const context = await newBrowserContext(browser as Browser);
     const page = await context.newPage();
     watch(page);
     return page;
@@ -97,8 +77,8 @@ describe('access control (browser)', () => {
     mkdirSync(artifacts, { recursive: true });
     stack = await startLocalStack({ env: { OPSC_ADMIN_EMAIL: ADMIN.email, OPSC_ADMIN_PASSWORD: ADMIN.password } });
     baseUrl = stack.baseUrl;
-    browser = await launch();
-    adminContext = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    browser = await launchChromium();
+    adminContext = await newBrowserContext(browser);
     await adminContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
     admin = await adminContext.newPage();
     watch(admin);

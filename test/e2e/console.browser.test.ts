@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium, newBrowserContext, seriousViolations } from '../support/browser';
+import { signIn as apiSignIn } from '../support/http';
 import { startLocalStack } from '../support/local-stack';
 import { ProjectsPage } from './pages/ProjectsPage';
 import { SignInPage } from './pages/SignInPage';
@@ -18,33 +19,6 @@ const artifacts = path.resolve(__dirname, '../artifacts');
 
 type Stack = Awaited<ReturnType<typeof startLocalStack>>;
 
-const launch = () =>
-  chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-
-/** Serious and critical WCAG 2 A/AA violations, each with the nodes it was found on. */
-const seriousViolations = async (page: Page): Promise<string[]> => {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact ?? ''}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`);
-};
-
-/** Cognito's InitiateAuth over HTTP (for seeding data through the API, not through the UI). */
-const apiToken = async (baseUrl: string, username: string, password: string): Promise<string> => {
-  const res = await fetch(`${baseUrl}/local-idp/`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
-    body: JSON.stringify({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: 'opsconductor-console', AuthParameters: { USERNAME: username, PASSWORD: password } }),
-  });
-  const body = (await res.json()) as { AuthenticationResult?: { AccessToken?: string } };
-  const token = body.AuthenticationResult?.AccessToken;
-  if (token === undefined) throw new Error(`sign-in failed: HTTP ${res.status}`);
-  return token;
-};
-
 describe('console (browser)', () => {
   let stack: Stack | undefined;
   let browser: Browser | undefined;
@@ -57,8 +31,8 @@ describe('console (browser)', () => {
     mkdirSync(artifacts, { recursive: true });
     stack = await startLocalStack({ env: { OPSC_ADMIN_EMAIL: ADMIN.email, OPSC_ADMIN_PASSWORD: ADMIN.password } });
     baseUrl = stack.baseUrl;
-    browser = await launch();
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    browser = await launchChromium();
+    const context = await newBrowserContext(browser);
     page = await context.newPage();
     page.on('console', (msg) => {
       if (msg.type() === 'error') consoleErrors.push(msg.text());
@@ -160,7 +134,7 @@ describe('console (browser)', () => {
   });
 
   it('pages through more projects than fit on one page', async () => {
-    const token = await apiToken(baseUrl, ADMIN.username, ADMIN.password);
+    const token = await apiSignIn(baseUrl, ADMIN.username, ADMIN.password);
     for (let i = 1; i <= 20; i++) {
       const res = await fetch(`${baseUrl}/v1/projects`, {
         method: 'POST',
@@ -192,7 +166,7 @@ describe('console (browser)', () => {
     const dialog = projects.dialog('Edit project');
 
     // Someone else changes the project while the dialog is open: saving says so and offers a reload.
-    const token = await apiToken(baseUrl, ADMIN.username, ADMIN.password);
+    const token = await apiSignIn(baseUrl, ADMIN.username, ADMIN.password);
     const list = (await (await fetch(`${baseUrl}/v1/projects?limit=100`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
       items: { id: string; name: string; version: number }[];
     };
@@ -245,7 +219,7 @@ describe('console (browser): first sign-in with a temporary password', () => {
   beforeAll(async () => {
     // Without OPSC_ADMIN_PASSWORD the first start prints a generated one-time password.
     stack = await startLocalStack({ env: { OPSC_ADMIN_EMAIL: ADMIN.email } });
-    browser = await launch();
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
@@ -256,7 +230,7 @@ describe('console (browser): first sign-in with a temporary password', () => {
   it('asks for a new password, explains refusals, then signs in', async () => {
     const temporary = /temporary password\s*\n\s*(\S+)/.exec(stack?.output() ?? '')?.[1];
     expect(temporary).toBeDefined();
-    const page = await (await (browser as Browser).newContext()).newPage();
+    const page = await (await newBrowserContext(browser as Browser)).newPage();
     const signIn = new SignInPage(page);
     await signIn.open(stack?.baseUrl ?? '');
     await signIn.signIn(ADMIN.username, temporary ?? '');

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium, newBrowserContext, seriousViolations, pageText } from '../support/browser';
+import { signIn as apiSignIn } from '../support/http';
 import { startLocalStack } from '../support/local-stack';
 import { startTestSshd, type TestSshd } from '../support/sshd';
 import { CredentialsPage } from './pages/CredentialsPage';
@@ -49,39 +50,6 @@ const INVENTORY = [
 
 type Stack = Awaited<ReturnType<typeof startLocalStack>>;
 
-const launch = () =>
-  chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-
-/** Serious and critical WCAG 2 A/AA violations, each with the nodes it was found on. */
-const seriousViolations = async (page: Page): Promise<string[]> => {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact ?? ''}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`);
-};
-
-/** Everything a page holds: its markup and the current values of its fields (not in the markup). */
-const pageText = async (page: Page): Promise<string> => {
-  const values = await page.evaluate<string[]>("Array.from(document.querySelectorAll('input, textarea')).map((e) => e.value)");
-  return `${await page.content()}\n${values.join('\n')}`;
-};
-
-/** Cognito's InitiateAuth over HTTP (for seeding data through the API, not through the UI). */
-const apiToken = async (baseUrl: string): Promise<string> => {
-  const res = await fetch(`${baseUrl}/local-idp/`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
-    body: JSON.stringify({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: 'opsconductor-console', AuthParameters: { USERNAME: ADMIN.username, PASSWORD: ADMIN.password } }),
-  });
-  const body = (await res.json()) as { AuthenticationResult?: { AccessToken?: string } };
-  const token = body.AuthenticationResult?.AccessToken;
-  if (token === undefined) throw new Error(`sign-in failed: HTTP ${res.status}`);
-  return token;
-};
-
 const sideNav = (page: Page) => page.getByRole('navigation', { name: 'Side navigation' });
 
 describe('inventory (browser)', () => {
@@ -98,7 +66,7 @@ describe('inventory (browser)', () => {
     sshd = await startTestSshd();
     stack = await startLocalStack({ env: { OPSC_ADMIN_EMAIL: ADMIN.email, OPSC_ADMIN_PASSWORD: ADMIN.password } });
     baseUrl = stack.baseUrl;
-    const token = await apiToken(baseUrl);
+    const token = await apiSignIn(baseUrl, ADMIN.username, ADMIN.password);
     const created = await fetch(`${baseUrl}/v1/projects`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
@@ -107,8 +75,8 @@ describe('inventory (browser)', () => {
     expect(created.status).toBe(201);
     projectId = ((await created.json()) as { id: string }).id;
 
-    browser = await launch();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 960 } });
+    browser = await launchChromium();
+    const context = await newBrowserContext(browser, { width: 1440, height: 960 });
     page = await context.newPage();
     page.on('console', (msg) => {
       if (msg.type() === 'error') consoleErrors.push(msg.text());
