@@ -7,7 +7,7 @@ import type { Permission } from './identity/policy';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A handler is one Lambda (lambdas/api/<name>/) serving every route of one resource. */
-export const handlerNames = ['health', 'me', 'projects', 'users', 'members', 'api-keys', 'settings', 'credentials', 'targets', 'jobs'] as const;
+export const handlerNames = ['health', 'me', 'projects', 'users', 'members', 'api-keys', 'settings', 'credentials', 'targets', 'jobs', 'runs'] as const;
 export type HandlerName = (typeof handlerNames)[number];
 
 export interface RouteDef {
@@ -59,6 +59,13 @@ export const routes = [
   { id: 'replaceJob', method: 'PUT', path: '/v1/projects/{projectId}/jobs/{jobId}', handler: 'jobs', permission: 'jobs:manage' },
   { id: 'deleteJob', method: 'DELETE', path: '/v1/projects/{projectId}/jobs/{jobId}', handler: 'jobs', permission: 'jobs:manage' },
   { id: 'listJobVersions', method: 'GET', path: '/v1/projects/{projectId}/jobs/{jobId}/versions', handler: 'jobs', permission: 'jobs:read' },
+  { id: 'startRun', method: 'POST', path: '/v1/projects/{projectId}/jobs/{jobId}/runs', handler: 'runs', permission: 'runs:start' },
+  { id: 'listRuns', method: 'GET', path: '/v1/projects/{projectId}/runs', handler: 'runs', permission: 'runs:read' },
+  { id: 'getRun', method: 'GET', path: '/v1/projects/{projectId}/runs/{runId}', handler: 'runs', permission: 'runs:read' },
+  { id: 'listRunHosts', method: 'GET', path: '/v1/projects/{projectId}/runs/{runId}/hosts', handler: 'runs', permission: 'runs:read' },
+  { id: 'getRunOutput', method: 'GET', path: '/v1/projects/{projectId}/runs/{runId}/output', handler: 'runs', permission: 'runs:read' },
+  { id: 'cancelRun', method: 'POST', path: '/v1/projects/{projectId}/runs/{runId}/cancel', handler: 'runs', permission: 'runs:cancel' },
+  { id: 'retryRun', method: 'POST', path: '/v1/projects/{projectId}/runs/{runId}/retry', handler: 'runs', permission: 'runs:start' },
   { id: 'getSettings', method: 'GET', path: '/v1/settings', handler: 'settings', permission: 'settings:read' },
   { id: 'updateSettings', method: 'PATCH', path: '/v1/settings', handler: 'settings', permission: 'settings:manage' },
 ] as const satisfies readonly RouteDef[];

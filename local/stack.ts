@@ -8,7 +8,9 @@ import { createDynamoApiKeyStore, createDynamoMemberStore, createDynamoUserAcces
 import { createDynamoCredentialStore, createDynamoTargetStore } from '../adapters/aws/inventory-store';
 import { createDynamoJobStore } from '../adapters/aws/job-store';
 import { createDynamoProjectStore } from '../adapters/aws/project-store';
+import { createDynamoRunStore } from '../adapters/aws/run-store';
 import { createLocalEventBus } from '../adapters/local/event-bus';
+import { createFileRunSealer } from '../adapters/local/file-run-sealer';
 import { createFileVault } from '../adapters/local/file-vault';
 import { targetsUsingCredential } from '../core/inventory/targets-service';
 import { systemClock, type Clock } from '../core/clock';
@@ -22,6 +24,7 @@ import { makeJobsHandler } from '../lambdas/api/jobs/handler';
 import { makeMeHandler } from '../lambdas/api/me/handler';
 import { makeMembersHandler } from '../lambdas/api/members/handler';
 import { makeProjectsHandler } from '../lambdas/api/projects/handler';
+import { makeRunsHandler } from '../lambdas/api/runs/handler';
 import { makeSettingsHandler } from '../lambdas/api/settings/handler';
 import { makeTargetsHandler } from '../lambdas/api/targets/handler';
 import { makeUsersHandler } from '../lambdas/api/users/handler';
@@ -33,6 +36,9 @@ import { startLocalDynamo } from './dynamo';
 import { createGateway, type ProxyHandler } from './gateway';
 import { createLocalIdentityProvider } from './identity';
 import { acquireDataDirLock } from './lock';
+import { createLocalRunEngine } from './run-engine';
+import { startRunnerPool } from './runner-pool';
+import { markRunFailed, type RunTaskDeps } from '../core/runs/tasks';
 
 /**
  * The local composition root: the same handlers as on AWS, handed local adapters.
@@ -57,6 +63,8 @@ export interface StackOptions {
 
 export interface RunningStack {
   url: string;
+  /** The local runner process (tests kill it to see its hosts end lost). */
+  runnerPid(): number | undefined;
   admin: { created: boolean; username: string; generatedPassword?: string };
   close(): Promise<void>;
 }
@@ -143,6 +151,30 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
     const apiKeys = createDynamoApiKeyStore(table);
     const userAccess = createDynamoUserAccessStore(table);
     const targets = createDynamoTargetStore(table);
+    const jobs = createDynamoJobStore(table);
+    const credentials = createDynamoCredentialStore(table);
+    const runs = createDynamoRunStore(table);
+    const runTasks: RunTaskDeps = { runs, jobs, targets, credentials, bus, clock, logger };
+    const runner = startRunnerPool({
+      dataDir: opts.dataDir,
+      env: { OPSC_DATA_DIR: opts.dataDir, OPSC_DYNAMO_ENDPOINT: dynamo.endpoint, OPSC_TABLE_NAME: dynamo.tableName },
+      onExit: (why) => {
+        logger.warn('runner process exited; the next batch starts a new one', { why });
+      },
+    });
+    cleanups.push(() => runner.close());
+    const engine = createLocalRunEngine({
+      tasks: runTasks,
+      runBatch: (env) => runner.run(env),
+      onExecutionError: (runId, error) => {
+        logger.error('run execution failed', { runId, error: error as Error });
+      },
+    });
+    cleanups.push(() => engine.close());
+    // Executions live in this process: runs it was driving when it stopped cannot go on.
+    for (const run of await runs.listActive()) {
+      await markRunFailed(runTasks, { runId: run.id, error: { Error: 'LocalStackStopped', Cause: 'The local stack stopped during the run.' } });
+    }
     const deps = {
       logger,
       consoleOrigin: undefined,
@@ -157,8 +189,11 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       ids,
       random: randomBytes,
       targets,
-      jobs: createDynamoJobStore(table),
-      credentials: createDynamoCredentialStore(table),
+      jobs,
+      credentials,
+      runs,
+      sealer: await createFileRunSealer(opts.dataDir),
+      launcher: engine,
       vault: await createFileVault(opts.dataDir),
       tester: runnerConnectionTester,
       scanner: runnerNetworkScanner,
@@ -176,6 +211,7 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       credentials: makeCredentialsHandler(deps),
       targets: makeTargetsHandler(deps),
       jobs: makeJobsHandler(deps),
+      runs: makeRunsHandler(deps),
     };
     const authorizer = makeAuthorizer({
       verifier: createTokenVerifier({ issuer, clientId: LOCAL_CLIENT_ID, jwks: idp.jwks() }),
@@ -199,7 +235,7 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
         apiBaseUrl: '',
       },
     });
-    return { url, admin, close };
+    return { url, admin, close, runnerPid: () => runner.pid() };
   } catch (e) {
     await close();
     throw e;

@@ -1,6 +1,6 @@
 import type { ConnectionTester } from '../core/ports/connection-tester';
 import type { NetworkScanner } from '../core/ports/network-scanner';
-import type { SshAuth } from './ssh/client';
+import { sshAuthOf } from './ssh/connect-rules';
 import { scanNetwork } from './discovery/scan';
 import { testConnection } from './ssh/probe';
 
@@ -15,13 +15,7 @@ export const runnerConnectionTester: ConnectionTester = {
     if (target.protocol !== 'ssh') {
       return { ok: false, category: 'PROTOCOL', message: 'Connection tests over WinRM are not available yet: the WinRM client is still being built.' };
     }
-    let auth: SshAuth;
-    if (material.kind === 'ssh-key') {
-      auth = { kind: 'key', privateKey: material.privateKey, ...(material.passphrase === undefined ? {} : { passphrase: material.passphrase }) };
-    } else {
-      auth = { kind: 'password', password: material.password };
-    }
-    const result = await testConnection({ host: target.address, port: target.port, hostKeyFingerprint: trustedFingerprint }, { username, auth }, { timeoutMs: TEST_TIMEOUT_MS });
+    const result = await testConnection({ host: target.address, port: target.port, hostKeyFingerprint: trustedFingerprint }, { username, auth: sshAuthOf(material) }, { timeoutMs: TEST_TIMEOUT_MS });
     if (!result.ok) return result;
     return { ok: true, latencyMs: result.latencyMs, os: `${result.os.kernel} ${result.os.release} ${result.os.machine}`, hostKeyFingerprint: result.hostKeyFingerprint };
   },

@@ -221,6 +221,45 @@ export const JobDeleted = defineEvent({
   schema: z.object({ projectId: ProjectId, actor: Actor, job: JobRef }),
 });
 
+const RunRef = z.object({ id: z.string(), jobId: z.string(), jobName: z.string(), jobVersion: z.number() });
+const RunCountsDetail = z.record(z.string(), z.number());
+
+export const RunQueued = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Run Queued',
+  description: 'A run was accepted and waits for the state machine (parameter values are not included).',
+  schema: z.object({ projectId: ProjectId, actor: Actor, run: RunRef, retryOf: z.string().optional(), dangerousConfirmed: z.boolean() }),
+});
+
+export const RunStarted = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Run Started',
+  description: 'The run was planned: its hosts are known and the runner starts on them.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, run: RunRef, hosts: z.number().int() }),
+});
+
+export const RunCancelRequested = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Run Cancel Requested',
+  description: 'Someone asked to cancel a run; the runner stops its steps on the hosts.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, run: RunRef }),
+});
+
+export const RunCompleted = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Run Completed',
+  description: 'A run ended: succeeded, failed, cancelled or timed out, with how many hosts ended in each status.',
+  schema: z.object({
+    projectId: ProjectId,
+    actor: Actor,
+    run: RunRef,
+    status: z.enum(['succeeded', 'failed', 'cancelled', 'timed_out']),
+    counts: RunCountsDetail,
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    durationMs: z.number().optional(),
+  }),
+});
+
 export const eventCatalog: readonly EventDefinition[] = [
   ProjectCreated,
   ProjectUpdated,
@@ -245,6 +284,10 @@ export const eventCatalog: readonly EventDefinition[] = [
   JobCreated,
   JobUpdated,
   JobDeleted,
+  RunQueued,
+  RunStarted,
+  RunCancelRequested,
+  RunCompleted,
 ];
 
 export interface CatalogEntry {

@@ -44,6 +44,9 @@ const rules = {
   'targets:manage': { scope: 'project', minRole: 'admin' },
   'jobs:read': { scope: 'project', minRole: 'viewer' },
   'jobs:manage': { scope: 'project', minRole: 'admin' },
+  'runs:read': { scope: 'project', minRole: 'viewer' },
+  'runs:start': { scope: 'project', minRole: 'operator' },
+  'runs:cancel': { scope: 'project', minRole: 'operator' },
 } as const satisfies Record<string, GlobalRule | ProjectRule>;
 
 export type Permission = keyof typeof rules;

@@ -8,7 +8,7 @@ import { ExecutorInputError, type HostConnector, type HostResult, type HostRunOp
  * at once, each over its own single session. Once more than `maxErrors` hosts have ended failed,
  * unreachable or timed out, no further host is started (they become `skipped`); hosts already
  * running finish. Cancelling stops the running hosts' steps (see host-run.ts) and leaves the hosts
- * not yet started `cancelled`. Results come back in the order of `hosts`.
+ * not yet started `cancelled`. Results come back in the order of `hosts` (less any host `admit` dropped).
  */
 
 export interface BatchHost {
@@ -26,6 +26,14 @@ export interface BatchInput {
   secureValues: readonly string[];
   signal: AbortSignal;
   options?: HostRunOptions | undefined;
+  /**
+   * Asked just before a host would start (after the checks above): `start` it, leave it `skipped`
+   * or `cancelled`, or `drop` it (someone else owns it; it gets no result). The run's runner uses it
+   * to claim hosts in the store and to apply max errors across batches.
+   */
+  admit?: ((targetId: string) => Promise<'start' | 'skip' | 'cancel' | 'drop'>) | undefined;
+  /** Told each host's result as soon as it is known (the results array comes only at the end). */
+  onResult?: ((result: BatchHostResult) => Promise<void>) | undefined;
 }
 
 export interface BatchDeps {
@@ -52,7 +60,7 @@ export const runBatch = async (deps: BatchDeps, input: BatchInput): Promise<Batc
     ids.add(host.targetId);
   }
 
-  const results: BatchHostResult[] = [];
+  const results: (BatchHostResult | undefined)[] = [];
   let next = 0;
   let errors = 0;
   const notStarted = (targetId: string, status: 'skipped' | 'cancelled'): BatchHostResult => ({
@@ -63,16 +71,27 @@ export const runBatch = async (deps: BatchDeps, input: BatchInput): Promise<Batc
     finishedAt: deps.clock.now().toISOString(),
   });
 
+  const settle = async (i: number, result: BatchHostResult) => {
+    results[i] = result;
+    await input.onResult?.(result);
+  };
+
   const worker = async () => {
     for (let i = next++; i < input.hosts.length; i = next++) {
       const host = input.hosts[i];
       if (host === undefined) continue;
       if (input.signal.aborted) {
-        results[i] = notStarted(host.targetId, 'cancelled');
+        await settle(i, notStarted(host.targetId, 'cancelled'));
         continue;
       }
       if (errors > input.maxErrors) {
-        results[i] = notStarted(host.targetId, 'skipped');
+        await settle(i, notStarted(host.targetId, 'skipped'));
+        continue;
+      }
+      const admitted = input.admit ? await input.admit(host.targetId) : 'start';
+      if (admitted === 'drop') continue;
+      if (admitted !== 'start') {
+        await settle(i, notStarted(host.targetId, admitted === 'skip' ? 'skipped' : 'cancelled'));
         continue;
       }
       const result = await runHost(
@@ -87,10 +106,10 @@ export const runBatch = async (deps: BatchDeps, input: BatchInput): Promise<Batc
         },
       );
       if (ERROR_STATUSES.has(result.status)) errors += 1;
-      results[i] = { targetId: host.targetId, started: true, ...result };
+      await settle(i, { targetId: host.targetId, started: true, ...result });
     }
   };
 
   await Promise.all(Array.from({ length: Math.min(input.concurrency, input.hosts.length) }, worker));
-  return results;
+  return results.filter((r) => r !== undefined);
 };

@@ -3,6 +3,7 @@ import { Socket } from 'node:net';
 import ssh2, { type Client as Ssh2Client, type PasswordAuthMethod, type PublicKeyAuthMethod } from 'ssh2';
 import type { SshAuth, SshConnectOptions } from './client';
 import { abortErrorOf, ConnectionError, type ConnectionErrorCategory } from './connection-error';
+import type { CredentialMaterial } from '../../core/inventory/credential-schema';
 
 /**
  * The rules every SSH connection of the runner follows, shared by the probe's client (client.ts)
@@ -112,6 +113,12 @@ export const authMethodOf = (username: string, auth: SshAuth): PasswordAuthMetho
   }
   if (!parsed.isPrivateKey()) throw new ConnectionError('AUTH_FAILED', 'The private key could not be used: it is a public key.');
   return { type: 'publickey', username, key: parsed } satisfies PublicKeyAuthMethod;
+};
+
+/** A credential's material as SSH authentication (WinRM passwords are for WinRM targets only). */
+export const sshAuthOf = (material: CredentialMaterial): SshAuth => {
+  if (material.kind === 'ssh-key') return { kind: 'key', privateKey: material.privateKey, ...(material.passphrase === undefined ? {} : { passphrase: material.passphrase }) };
+  return { kind: 'password', password: material.password };
 };
 
 export const secretsOf = (auth: SshAuth): string[] =>

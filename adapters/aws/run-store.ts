@@ -1,0 +1,345 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { table } from '../../core/data-model';
+import { notFound } from '../../core/errors';
+import type { HostPatch, RunPatch, RunStore } from '../../core/ports/run-store';
+import { finishedRunStatuses, hostStatuses, Run, RunCounts, RunHost, type RunStatus, type StoredChunk } from '../../core/runs/schema';
+import type { DynamoDeps } from './project-store';
+import { queryAll, queryPage, stripKeys } from './query-page';
+
+/**
+ * Runs in the single table:
+ *   run            PK=RUN#<run>               SK=META            GSI1PK=P#<project>#RUNS  GSI1SK=<createdAt>#<run>
+ *                                                                GSI2PK=JOB#<job>#RUNS    GSI2SK=<createdAt>#<run>
+ *   active marker  PK=RUNS#ACTIVE             SK=<run>           while the run is not finished
+ *   host           PK=RUN#<run>               SK=HOST#<target>
+ *   output chunk   PK=RUN#<run>#OUT#<target>  SK=<seq, 10 digits>  data as Binary
+ * A run's counts are top-level numbers (`c_total`, `c_pending`, …) so that one UpdateItem ADDs to
+ * several of them atomically without touching `version`; reads put them back together as `counts`.
+ * dynalite has no transactions: every write is one conditional single-item write or a BatchWrite.
+ */
+const [gsi1, gsi2] = table.indexes;
+const runKey = (runId: string) => ({ PK: `RUN#${runId}`, SK: 'META' });
+const activeKey = (runId: string) => ({ PK: 'RUNS#ACTIVE', SK: runId });
+const hostKey = (runId: string, targetId: string) => ({ PK: `RUN#${runId}`, SK: `HOST#${targetId}` });
+const outputPK = (runId: string, targetId: string) => `RUN#${runId}#OUT#${targetId}`;
+const seqKey = (seq: number) => String(seq).padStart(10, '0');
+const isConditionFailure = (e: unknown) => e instanceof ConditionalCheckFailedException;
+const isFinished = (status: RunStatus) => finishedRunStatuses.includes(status);
+
+const countKeys: readonly (keyof RunCounts)[] = ['total', ...hostStatuses];
+const countAttr = (k: keyof RunCounts) => `c_${k}`;
+const countAttrs = new Set(countKeys.map(countAttr));
+
+const runItem = ({ counts, ...run }: Run) => ({
+  ...runKey(run.id),
+  GSI1PK: `P#${run.projectId}#RUNS`,
+  GSI1SK: `${run.createdAt}#${run.id}`,
+  GSI2PK: `JOB#${run.jobId}#RUNS`,
+  GSI2SK: `${run.createdAt}#${run.id}`,
+  ...run,
+  ...Object.fromEntries(countKeys.map((k) => [countAttr(k), counts[k]])),
+});
+// A status added after a run was written reads as 0.
+const readCounts = (item: Record<string, unknown>) => RunCounts.parse(Object.fromEntries(countKeys.map((k) => [k, item[countAttr(k)] ?? 0])));
+const readRun = (item: Record<string, unknown>): Run =>
+  Run.parse({ ...Object.fromEntries(Object.entries(stripKeys(item)).filter(([k]) => !countAttrs.has(k))), counts: readCounts(item) });
+
+const ChunkItem = z.object({
+  seq: z.number().int(),
+  stream: z.enum(['stdout', 'stderr']),
+  stepId: z.string(),
+  attempt: z.number().int(),
+  at: z.string(),
+  data: z.instanceof(Uint8Array),
+});
+// lib-dynamodb answers Binary as a Uint8Array: view the same memory as a Buffer.
+const readChunk = (item: Record<string, unknown>): StoredChunk => {
+  const { data, ...chunk } = ChunkItem.parse(item);
+  return { ...chunk, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
+};
+
+/** The fields an update may write, listed from the port's patch types so that a new one cannot be missed. */
+const runPatchFields = Object.keys({ status: 0, startedAt: 0, finishedAt: 0, error: 0, concurrency: 0, maxErrors: 0 } satisfies Record<keyof RunPatch, 0>);
+const hostPatchFields = Object.keys({
+  status: 0,
+  steps: 0,
+  exitCode: 0,
+  errorCategory: 0,
+  errorMessage: 0,
+  startedAt: 0,
+  finishedAt: 0,
+} satisfies Record<keyof HostPatch, 0>);
+
+interface Expression {
+  parts: string[];
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
+/** `#field = :field` for each listed field that has a value (an undefined one is left out): SET clauses or equality filters. */
+const equalities = (fields: Record<string, unknown>, only: readonly string[] = Object.keys(fields)): Expression => {
+  const given = only.filter((k) => fields[k] !== undefined);
+  return {
+    parts: given.map((k) => `#${k} = :${k}`),
+    names: Object.fromEntries(given.map((k) => [`#${k}`, k])),
+    values: Object.fromEntries(given.map((k) => [`:${k}`, fields[k]])),
+  };
+};
+const bumpVersion = (e: Expression): Expression => ({ ...e, parts: [...e.parts, 'version = version + :one'], values: { ...e.values, ':one': 1 } });
+const filterOn = (e: Expression) =>
+  e.parts.length === 0 ? {} : { FilterExpression: e.parts.join(' AND '), ExpressionAttributeNames: e.names };
+
+const MAX_BATCH_ATTEMPTS = 8;
+
+export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore => {
+  const get = async (runId: string) => {
+    const res = await ddb.send(new GetCommand({ TableName: tableName, Key: runKey(runId), ConsistentRead: true }));
+    return res.Item ? readRun(res.Item) : undefined;
+  };
+
+  const markActive = async (run: Run) => {
+    if (!isFinished(run.status)) await ddb.send(new PutCommand({ TableName: tableName, Item: { ...activeKey(run.id), runId: run.id } }));
+  };
+  const unmarkActive = (runId: string) => ddb.send(new DeleteCommand({ TableName: tableName, Key: activeKey(runId) }));
+
+  /** BatchWriteItem 25 puts at a time, retrying what DynamoDB hands back unprocessed (throttling) with a growing pause. */
+  const batchPut = async (items: Record<string, unknown>[]) => {
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 1; requests.length > 0; attempt++) {
+        const res = await ddb.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+        requests = (res.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+        if (requests.length === 0) break;
+        if (attempt === MAX_BATCH_ATTEMPTS) throw new Error(`BatchWriteItem left ${requests.length} items unprocessed after ${attempt} attempts`);
+        await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      }
+    }
+  };
+
+  /**
+   * UpdateItem when the item's status is one of `from` (and `also` holds); the item as it now is, or
+   * undefined when the condition failed (the status moved on, or there is no such item).
+   */
+  const updateWhenStatus = async (Key: Record<string, string>, from: readonly string[], set: Expression, also?: string) => {
+    if (from.length === 0) return undefined;
+    const fromValues = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
+    try {
+      const res = await ddb.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key,
+          // An empty patch still checks the condition and answers the item.
+          UpdateExpression: `SET ${set.parts.length > 0 ? set.parts.join(', ') : '#status = #status'}`,
+          ConditionExpression: `#status IN (${Object.keys(fromValues).join(', ')})${also === undefined ? '' : ` AND ${also}`}`,
+          ExpressionAttributeNames: { ...set.names, '#status': 'status' },
+          ExpressionAttributeValues: { ...set.values, ...fromValues },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return res.Attributes;
+    } catch (e) {
+      if (isConditionFailure(e)) return undefined;
+      throw e;
+    }
+  };
+
+  return {
+    create: async (run) => {
+      try {
+        await ddb.send(new PutCommand({ TableName: tableName, Item: runItem(run), ConditionExpression: 'attribute_not_exists(PK)' }));
+      } catch (e) {
+        if (!isConditionFailure(e)) throw e;
+        const existing = await get(run.id);
+        if (!existing) throw e;
+        // Writing the marker again heals a crash between the two writes of the first attempt.
+        await markActive(existing);
+        return { created: false, run: existing };
+      }
+      await markActive(run);
+      return { created: true, run };
+    },
+
+    get,
+
+    list: async (projectId, query) => {
+      const index = query.jobId === undefined ? gsi1 : gsi2;
+      // Sort keys are `<createdAt>#<runId>` with createdAt as toISOString writes it; `$` sorts right after `#`.
+      const from = query.from === undefined ? undefined : new Date(query.from).toISOString();
+      const to = query.to === undefined ? undefined : `${new Date(query.to).toISOString()}$`;
+      if (from !== undefined && to !== undefined && from > to) return { items: [] };
+      const range =
+        from !== undefined && to !== undefined ? ` AND ${index.sortKey} BETWEEN :from AND :to`
+        : from !== undefined ? ` AND ${index.sortKey} >= :from`
+        : to !== undefined ? ` AND ${index.sortKey} <= :to`
+        : '';
+      // Job ids are unique, but a job's runs are still kept to the project asked about.
+      const filter = equalities({ status: query.status, projectId: query.jobId === undefined ? undefined : projectId });
+      return queryPage(
+        ddb,
+        {
+          TableName: tableName,
+          IndexName: index.name,
+          KeyConditionExpression: `${index.partitionKey} = :pk${range}`,
+          ...filterOn(filter),
+          ExpressionAttributeValues: {
+            ':pk': query.jobId === undefined ? `P#${projectId}#RUNS` : `JOB#${query.jobId}#RUNS`,
+            ...(from === undefined ? {} : { ':from': from }),
+            ...(to === undefined ? {} : { ':to': to }),
+            ...filter.values,
+          },
+          ScanIndexForward: false,
+        },
+        query,
+        readRun,
+      );
+    },
+
+    listActive: async () => {
+      const markers = await queryAll(ddb, {
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': activeKey('').PK },
+        ConsistentRead: true,
+      });
+      const runs = await Promise.all(
+        markers.map(async (marker) => {
+          const runId = marker.SK as string;
+          const run = await get(runId);
+          if (run && !isFinished(run.status)) return run;
+          // Left behind by a crash between a run finishing and its marker going.
+          await unmarkActive(runId);
+          return undefined;
+        }),
+      );
+      return runs.filter((r) => r !== undefined);
+    },
+
+    transition: async (runId, from, patch) => {
+      // RunPatch carries no updatedAt: the run's own timestamps move it when given; otherwise it stays.
+      const fields = { ...patch, updatedAt: patch.finishedAt ?? patch.startedAt };
+      const item = await updateWhenStatus(runKey(runId), from, bumpVersion(equalities(fields, [...runPatchFields, 'updatedAt'])));
+      if (item === undefined) return undefined;
+      const run = readRun(item);
+      if (isFinished(run.status)) await unmarkActive(runId);
+      return run;
+    },
+
+    requestCancel: async (runId, { by, at }) => {
+      const set = bumpVersion(equalities({ cancelRequested: { by, at }, updatedAt: at }));
+      const item = await updateWhenStatus(runKey(runId), ['queued', 'running'], set, 'attribute_not_exists(cancelRequested)');
+      return item && readRun(item);
+    },
+
+    addCounts: async (runId, delta) => {
+      const keys = countKeys.filter((k) => delta[k] !== undefined);
+      if (keys.length === 0) {
+        const run = await get(runId);
+        if (!run) throw notFound('Run', runId);
+        return run.counts;
+      }
+      try {
+        const res = await ddb.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: runKey(runId),
+            UpdateExpression: `ADD ${keys.map((k) => `${countAttr(k)} :${k}`).join(', ')}`,
+            // Without it ADD would make a run item out of nothing.
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: Object.fromEntries(keys.map((k) => [`:${k}`, delta[k]])),
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return readCounts(res.Attributes ?? {});
+      } catch (e) {
+        if (isConditionFailure(e)) throw notFound('Run', runId);
+        throw e;
+      }
+    },
+
+    putHosts: async (hosts) => {
+      // One BatchWrite may not name an item twice: the last of a repeated host wins, as a second call would.
+      const unique = new Map(hosts.map((h) => [`${h.runId}/${h.targetId}`, { ...hostKey(h.runId, h.targetId), ...h }]));
+      await batchPut([...unique.values()]);
+    },
+
+    getHost: async (runId, targetId) => {
+      const res = await ddb.send(new GetCommand({ TableName: tableName, Key: hostKey(runId, targetId), ConsistentRead: true }));
+      return res.Item ? RunHost.parse(stripKeys(res.Item)) : undefined;
+    },
+
+    listHosts: (runId, query) => {
+      const filter = equalities({ status: query.status, batch: query.batch });
+      return queryPage(
+        ddb,
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+          ...filterOn(filter),
+          ExpressionAttributeValues: { ':pk': `RUN#${runId}`, ':sk': 'HOST#', ...filter.values },
+          ConsistentRead: true,
+        },
+        query,
+        (i) => RunHost.parse(i),
+      );
+    },
+
+    updateHost: async (runId, targetId, from, patch) => {
+      const item = await updateWhenStatus(hostKey(runId, targetId), from, equalities(patch, hostPatchFields));
+      return item && RunHost.parse(stripKeys(item));
+    },
+
+    appendOutput: async (runId, targetId, chunks) => {
+      const last = chunks.at(-1);
+      if (last === undefined) return;
+      const PK = outputPK(runId, targetId);
+      await batchPut(chunks.map(({ seq, stream, stepId, attempt, at, data }) => ({ PK, SK: seqKey(seq), seq, stream, stepId, attempt, at, data })));
+      // Only after every chunk is stored, so a reader that trusts lastSeq finds them all.
+      try {
+        await ddb.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: hostKey(runId, targetId),
+            UpdateExpression: 'SET lastSeq = :last ADD outputBytes :bytes',
+            // Without it the update would make a host item out of nothing.
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':last': last.seq, ':bytes': chunks.reduce((n, c) => n + c.data.length, 0) },
+          }),
+        );
+      } catch (e) {
+        if (isConditionFailure(e)) throw notFound('Run host', `${runId}/${targetId}`);
+        throw e;
+      }
+    },
+
+    readOutput: async (runId, targetId, afterSeq, maxBytes) => {
+      const chunks: StoredChunk[] = [];
+      let bytes = 0;
+      // Read about as many chunks as the page needs: guess 4 KiB a chunk, then go by the sizes seen.
+      let limit = Math.min(1000, Math.ceil(maxBytes / 4096) + 1);
+      let start: Record<string, unknown> | undefined;
+      do {
+        const res = await ddb.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk AND SK > :after',
+            ExpressionAttributeValues: { ':pk': outputPK(runId, targetId), ':after': seqKey(afterSeq) },
+            ConsistentRead: true,
+            Limit: limit,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of res.Items ?? []) {
+          const chunk = readChunk(item);
+          // maxBytes is an upper bound, except that a page always holds at least one chunk.
+          if (chunks.length > 0 && bytes + chunk.data.length > maxBytes) return chunks;
+          chunks.push(chunk);
+          bytes += chunk.data.length;
+        }
+        start = res.LastEvaluatedKey;
+        if (chunks.length > 0) limit = Math.min(1000, Math.ceil(((maxBytes - bytes) * chunks.length) / Math.max(1, bytes)) + 1);
+      } while (start !== undefined && bytes < maxBytes);
+      return chunks;
+    },
+  };
+};

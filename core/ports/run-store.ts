@@ -1,0 +1,42 @@
+import type { Page } from '../pagination';
+import type { HostStatus, Run, RunCounts, RunHost, RunListQuery, RunStatus, StoredChunk } from '../runs/schema';
+
+/**
+ * Runs, their hosts and their output chunks. Writers race (the API cancels while the state machine
+ * finalizes while the runner counts hosts), so every change is a single-item conditional write on
+ * the item's status, and counters are atomic additions that never touch `version`.
+ */
+export interface RunStore {
+  /** Writes a new run; when one with this id exists (an idempotent replay) answers it instead, unchanged. */
+  create(run: Run): Promise<{ created: boolean; run: Run }>;
+  get(runId: string): Promise<Run | undefined>;
+  /** Newest first. */
+  list(projectId: string, query: RunListQuery): Promise<Page<Run>>;
+  /** Runs not yet finished, in any project (for recovery after the local stack stopped mid-run). */
+  listActive(): Promise<Run[]>;
+  /**
+   * Applies `patch` when the run's status is one of `from`; answers the updated run, or undefined
+   * when the status had moved on (someone else won). Reaching a finished status drops the run from `listActive`.
+   */
+  transition(runId: string, from: readonly RunStatus[], patch: RunPatch): Promise<Run | undefined>;
+  /** Records a cancel request once, while the run is queued or running; undefined otherwise. */
+  requestCancel(runId: string, cancel: { by: string; at: string }): Promise<Run | undefined>;
+  /** Atomic additions to the run's counts (negative to move a host out of a status). */
+  addCounts(runId: string, delta: Partial<RunCounts>): Promise<RunCounts>;
+
+  /** Writes hosts as planned (status `pending`); writing the same host again replaces it. */
+  putHosts(hosts: readonly RunHost[]): Promise<void>;
+  getHost(runId: string, targetId: string): Promise<RunHost | undefined>;
+  /** In target id order. */
+  listHosts(runId: string, query: { limit: number; cursor?: string | undefined; status?: HostStatus | undefined; batch?: number | undefined }): Promise<Page<RunHost>>;
+  /** Applies `patch` when the host's status is one of `from`; answers the updated host or undefined. */
+  updateHost(runId: string, targetId: string, from: readonly HostStatus[], patch: HostPatch): Promise<RunHost | undefined>;
+
+  /** Stores chunks (in seq order, one writer per host) and moves the host's lastSeq and outputBytes. */
+  appendOutput(runId: string, targetId: string, chunks: readonly StoredChunk[]): Promise<void>;
+  /** Chunks with seq > afterSeq, in order, until about maxBytes of data (at least one chunk when there is one). */
+  readOutput(runId: string, targetId: string, afterSeq: number, maxBytes: number): Promise<StoredChunk[]>;
+}
+
+export type RunPatch = Partial<Pick<Run, 'status' | 'startedAt' | 'finishedAt' | 'error' | 'concurrency' | 'maxErrors'>>;
+export type HostPatch = Partial<Pick<RunHost, 'status' | 'steps' | 'exitCode' | 'errorCategory' | 'errorMessage' | 'startedAt' | 'finishedAt'>>;

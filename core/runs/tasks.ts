@@ -1,0 +1,256 @@
+import type { Clock } from '../clock';
+import { RunCompleted, RunStarted } from '../events/catalog';
+import { selectTargets } from '../inventory/targets-service';
+import { parseSelector } from '../inventory/selector';
+import type { Target } from '../inventory/target-schema';
+import { eventOf, type EventBus } from '../ports/event-bus';
+import type { CredentialStore, TargetStore } from '../ports/inventory-store';
+import type { JobStore } from '../ports/job-store';
+import type { RunStore } from '../ports/run-store';
+import { cutBatches, resolveCount } from './batches';
+import { finishedRunStatuses, type HostStatus, type Run, type RunHost, type RunStatus } from './schema';
+
+/**
+ * The job-run state machine's own tasks (state-machines/job-run.asl.json): Plan, Finalize,
+ * MarkBatchLost and MarkFailed. RunBatch is the runner's (runner/run-batch.ts). Each task may be
+ * retried by the state machine, so each is safe to run twice.
+ */
+export interface RunTaskDeps {
+  runs: RunStore;
+  jobs: JobStore;
+  targets: TargetStore;
+  credentials: CredentialStore;
+  bus: EventBus;
+  clock: Clock;
+  logger: TaskLogger;
+}
+
+/** Powertools' Logger fits; tests pass a recorder. */
+export interface TaskLogger {
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+/** One Map item: what a runner task is given. */
+export interface BatchRequest {
+  runId: string;
+  batch: number;
+  concurrency: number;
+  /** The run's deadline (ISO): hosts still going then are stopped and end `timed_out`. */
+  deadline: string;
+}
+
+export interface PlanOutput {
+  hostCount: number;
+  mapConcurrency: number;
+  batches: BatchRequest[];
+}
+
+const SYSTEM = { type: 'system' as const, id: 'job-run' };
+const refOf = (run: Run) => ({ id: run.id, jobId: run.jobId, jobName: run.jobName, jobVersion: run.jobVersion });
+const nothing: PlanOutput = { hostCount: 0, mapConcurrency: 1, batches: [] };
+
+const deadlineOf = (run: Run, startedAt: string) => new Date(Date.parse(startedAt) + run.runTimeoutSeconds * 1000).toISOString();
+
+const mustGet = async (runs: RunStore, runId: string): Promise<Run> => {
+  const run = await runs.get(runId);
+  if (!run) throw Object.assign(new Error(`Run ${runId} does not exist.`), { name: 'Run.Missing' });
+  return run;
+};
+
+/** Every host of a run (or of one batch), through all pages. */
+export const allHosts = async (runs: RunStore, runId: string, batch?: number): Promise<RunHost[]> => {
+  const hosts: RunHost[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await runs.listHosts(runId, { limit: 1000, cursor, batch });
+    hosts.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return hosts;
+};
+
+const resolveTargets = async (deps: RunTaskDeps, run: Run): Promise<Target[]> => {
+  const byId = new Map<string, Target>();
+  if (run.targets.selector !== undefined) {
+    for (const t of await selectTargets(deps, run.projectId, { selector: parseSelector(run.targets.selector) })) byId.set(t.id, t);
+  }
+  for (const id of run.targets.targetIds ?? []) {
+    if (byId.has(id)) continue;
+    const t = await deps.targets.get(run.projectId, id);
+    // A target deleted since the run was asked for is simply not part of it.
+    if (t) byId.set(t.id, t);
+  }
+  return [...byId.values()].filter((t) => t.enabled).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+};
+
+/** Why a host cannot run at all, decided before any runner starts. */
+const blockerOf = async (deps: RunTaskDeps, run: Run, target: Target, powershell: boolean): Promise<Pick<RunHost, 'errorCategory' | 'errorMessage'> | undefined> => {
+  if (target.protocol === 'winrm') return { errorCategory: 'PROTOCOL', errorMessage: 'Runs on WinRM targets are not available yet: the WinRM client is still being built.' };
+  if (powershell) return { errorCategory: 'PROTOCOL', errorMessage: 'PowerShell steps need a WinRM target.' };
+  if (target.credentialId === undefined) return { errorCategory: 'CREDENTIAL', errorMessage: 'The target has no credential.' };
+  const credential = await deps.credentials.get(run.projectId, target.credentialId);
+  if (!credential) return { errorCategory: 'CREDENTIAL', errorMessage: `The target's credential '${target.credentialId}' no longer exists.` };
+  return undefined;
+};
+
+const batchRequests = (run: Run, hosts: readonly RunHost[], concurrency: number, startedAt: string): PlanOutput => {
+  const pendingByBatch = new Map<number, number>();
+  for (const h of hosts) if (h.status === 'pending') pendingByBatch.set(h.batch, (pendingByBatch.get(h.batch) ?? 0) + 1);
+  const batches = [...pendingByBatch.keys()].sort((a, b) => a - b);
+  const hostCount = [...pendingByBatch.values()].reduce((a, b) => a + b, 0);
+  if (hostCount === 0) return nothing;
+  const cut = cutBatches(hostCount, concurrency);
+  const share = Math.max(1, Math.floor(Math.max(1, concurrency) / Math.min(batches.length, Math.max(1, concurrency))));
+  return {
+    hostCount,
+    mapConcurrency: Math.min(batches.length, Math.max(1, cut.mapConcurrency)),
+    batches: batches.map((batch) => ({ runId: run.id, batch, concurrency: Math.min(share, pendingByBatch.get(batch) ?? 1), deadline: deadlineOf(run, startedAt) })),
+  };
+};
+
+/** Plan: the hosts the run covers, written `pending` (or `failed` when they cannot run), cut into batches. */
+export const planRun = async (deps: RunTaskDeps, input: { runId: string }): Promise<PlanOutput> => {
+  const run = await mustGet(deps.runs, input.runId);
+  if (run.status === 'running' && run.startedAt !== undefined) {
+    // Planned before (the task is being retried): carry on with what was written.
+    return batchRequests(run, await allHosts(deps.runs, run.id), run.concurrency ?? 1, run.startedAt);
+  }
+  if (run.status !== 'queued' || run.cancelRequested) return nothing;
+
+  const job = await deps.jobs.getVersion(run.projectId, run.jobId, run.jobVersion);
+  if (!job) throw Object.assign(new Error(`Version ${run.jobVersion} of job ${run.jobId} does not exist.`), { name: 'Run.JobMissing' });
+  const targets = await resolveTargets(deps, run);
+  const total = targets.length;
+  const concurrency = Math.max(1, resolveCount(job.concurrency, total, 'up'));
+  const maxErrors = resolveCount(job.maxErrors, total, 'down');
+  const powershell = job.steps.some((s) => s.kind === 'powershell');
+  const now = deps.clock.now().toISOString();
+
+  const runnable: Target[] = [];
+  const blocked: RunHost[] = [];
+  for (const t of targets) {
+    const blocker = await blockerOf(deps, run, t, powershell);
+    if (blocker) blocked.push({ runId: run.id, targetId: t.id, targetName: t.name, address: t.address, batch: 0, status: 'failed', steps: [], lastSeq: 0, outputBytes: 0, ...blocker, finishedAt: now });
+    else runnable.push(t);
+  }
+  const cut = cutBatches(runnable.length, concurrency);
+  const hosts: RunHost[] = [...blocked];
+  let next = 0;
+  cut.sizes.forEach((size, batch) => {
+    for (const t of runnable.slice(next, next + size)) {
+      hosts.push({ runId: run.id, targetId: t.id, targetName: t.name, address: t.address, batch, status: 'pending', steps: [], lastSeq: 0, outputBytes: 0 });
+    }
+    next += size;
+  });
+  await deps.runs.putHosts(hosts);
+
+  const started = await deps.runs.transition(run.id, ['queued'], { status: 'running', startedAt: now, concurrency, maxErrors });
+  if (!started) {
+    // Cancelled or planned by a concurrent attempt meanwhile.
+    const current = await mustGet(deps.runs, run.id);
+    if (current.status === 'running' && current.startedAt !== undefined) return batchRequests(current, await allHosts(deps.runs, run.id), current.concurrency ?? 1, current.startedAt);
+    return nothing;
+  }
+  await deps.runs.addCounts(run.id, { total, pending: runnable.length, failed: blocked.length });
+  await deps.bus.publish([eventOf(RunStarted, { projectId: run.projectId, actor: SYSTEM, run: refOf(run), hosts: total })]);
+  deps.logger.info('run planned', { runId: run.id, hosts: total, blocked: blocked.length, batches: cut.sizes.length, concurrency, maxErrors });
+  if (cut.sizes.length === 0) return nothing;
+  return {
+    hostCount: runnable.length,
+    mapConcurrency: cut.mapConcurrency,
+    batches: cut.sizes.map((_, batch) => ({ runId: run.id, batch, concurrency: cut.concurrency[batch] ?? 1, deadline: deadlineOf(run, now) })),
+  };
+};
+
+/** Moves unfinished hosts to `status`, keeping the counts in step; answers how many moved. */
+const settleHosts = async (deps: Pick<RunTaskDeps, 'runs' | 'clock'>, hosts: readonly RunHost[], to: (h: RunHost) => HostStatus, extra: Partial<RunHost> = {}): Promise<number> => {
+  let moved = 0;
+  for (const h of hosts) {
+    if (h.status !== 'pending' && h.status !== 'running') continue;
+    const status = to(h);
+    const done = await deps.runs.updateHost(h.runId, h.targetId, [h.status], {
+      status,
+      finishedAt: deps.clock.now().toISOString(),
+      ...(extra.errorCategory === undefined ? {} : { errorCategory: extra.errorCategory }),
+      ...(extra.errorMessage === undefined ? {} : { errorMessage: extra.errorMessage }),
+    });
+    if (!done) continue;
+    await deps.runs.addCounts(h.runId, { [h.status]: -1, [status]: 1 });
+    moved += 1;
+  }
+  return moved;
+};
+
+const finish = async (deps: RunTaskDeps, run: Run, status: Exclude<RunStatus, 'queued' | 'running'>, error?: Run['error']): Promise<Run | undefined> => {
+  const now = deps.clock.now();
+  const done = await deps.runs.transition(run.id, ['queued', 'running'], { status, finishedAt: now.toISOString(), ...(error ? { error } : {}) });
+  if (!done) return undefined;
+  const from = done.startedAt ?? done.createdAt;
+  await deps.bus.publish([
+    eventOf(RunCompleted, {
+      projectId: run.projectId,
+      actor: SYSTEM,
+      run: refOf(run),
+      status,
+      counts: done.counts,
+      ...(error ? { error } : {}),
+      durationMs: Math.max(0, now.getTime() - Date.parse(from)),
+    }),
+  ]);
+  deps.logger.info('run finished', { runId: run.id, status, counts: done.counts });
+  return done;
+};
+
+/** Finalize: hosts never started end `cancelled` or `skipped`, and the run gets its status. */
+export const finalizeRun = async (deps: RunTaskDeps, input: { runId: string }): Promise<{ status: RunStatus }> => {
+  const run = await mustGet(deps.runs, input.runId);
+  if (finishedRunStatuses.includes(run.status)) return { status: run.status };
+  const cancelled = run.cancelRequested !== undefined;
+  await settleHosts(deps, await allHosts(deps.runs, run.id), (h) => (h.status === 'running' ? 'lost' : cancelled ? 'cancelled' : 'skipped'));
+  const counts = (await mustGet(deps.runs, run.id)).counts;
+  const pastDeadline = run.startedAt !== undefined && deps.clock.now().getTime() >= Date.parse(deadlineOf(run, run.startedAt));
+  let status: Exclude<RunStatus, 'queued' | 'running'>;
+  let error: Run['error'];
+  if (cancelled) {
+    status = 'cancelled';
+  } else if (counts.total === 0) {
+    status = 'failed';
+    error = { code: 'NO_TARGETS', message: 'The run matched no enabled targets.' };
+  } else if (counts.succeeded === counts.total) {
+    status = 'succeeded';
+  } else if (pastDeadline && counts.timed_out > 0) {
+    status = 'timed_out';
+    error = { code: 'RUN_TIMEOUT', message: `The run did not finish within ${run.runTimeoutSeconds} s.` };
+  } else {
+    status = 'failed';
+    error = { code: 'HOSTS_FAILED', message: `${counts.total - counts.succeeded} of ${counts.total} hosts did not succeed.` };
+  }
+  const done = await finish(deps, run, status, error);
+  return { status: done?.status ?? (await mustGet(deps.runs, run.id)).status };
+};
+
+interface StatesError {
+  Error?: string;
+  Cause?: string;
+}
+
+/** MarkBatchLost: the runner of a batch died or stopped beating; its unfinished hosts are lost. */
+export const markBatchLost = async (deps: RunTaskDeps, input: { runId: string; batch: number; error?: StatesError }): Promise<Record<string, never>> => {
+  const hosts = await allHosts(deps.runs, input.runId, input.batch);
+  const moved = await settleHosts(deps, hosts, () => 'lost', {
+    errorCategory: 'RUNNER_LOST',
+    errorMessage: `The runner stopped before the host finished (${input.error?.Error ?? 'no answer'}).`,
+  });
+  deps.logger.warn('runner batch lost', { runId: input.runId, batch: input.batch, hosts: moved, error: input.error?.Error });
+  return {};
+};
+
+/** MarkFailed: something other than a host broke the run; whatever is unfinished stops here. */
+export const markRunFailed = async (deps: RunTaskDeps, input: { runId: string; error?: StatesError }): Promise<Record<string, never>> => {
+  const run = await mustGet(deps.runs, input.runId);
+  if (finishedRunStatuses.includes(run.status)) return {};
+  await settleHosts(deps, await allHosts(deps.runs, run.id), (h) => (h.status === 'running' ? 'lost' : 'skipped'));
+  await finish(deps, run, 'failed', { code: 'RUN_FAILED', message: `The run could not be carried out (${input.error?.Error ?? 'unknown error'}).` });
+  return {};
+};

@@ -1,0 +1,7 @@
+import { markBatchLost } from '../../../core/runs/tasks';
+import { awsRunTasks } from '../../aws-run-tasks';
+
+const deps = awsRunTasks();
+
+/** A task of state-machines/job-run.asl.json, invoked by Step Functions with the state's Parameters. */
+export const handler = (input: Parameters<typeof markBatchLost>[1]) => markBatchLost(deps, input);
