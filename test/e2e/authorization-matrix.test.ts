@@ -34,6 +34,8 @@ const rule = (allowed: Caller[], denied: Partial<Record<Caller, 403 | 404>> = {}
 };
 const projectReaders = rule(['globalAdmin', 'projectAdmin', 'operator', 'viewer', 'keyOperator', 'keyViewer'], { nonMember: 404, keyOtherProject: 404 });
 const projectAdmins = rule(['globalAdmin', 'projectAdmin'], { nonMember: 404, keyOtherProject: 404 });
+/** Viewer reads; operator also runs, cancels and retries jobs (and tests targets). */
+const projectOperators = rule(['globalAdmin', 'projectAdmin', 'operator', 'keyOperator'], { nonMember: 404, keyOtherProject: 404 });
 
 const expectations: Record<Permission | 'public', Record<Caller, Expect>> = {
   public: Object.fromEntries(callers.map((c) => [c, 'allow'])) as Record<Caller, Expect>,
@@ -57,7 +59,10 @@ const expectations: Record<Permission | 'public', Record<Caller, Expect>> = {
   'targets:manage': projectAdmins,
   'jobs:read': projectReaders,
   'jobs:manage': projectAdmins,
-  'targets:test': rule(['globalAdmin', 'projectAdmin', 'operator', 'keyOperator'], { nonMember: 404, keyOtherProject: 404 }),
+  'targets:test': projectOperators,
+  'runs:read': projectReaders,
+  'runs:start': projectOperators,
+  'runs:cancel': projectOperators,
 };
 
 interface Fixture {
@@ -71,6 +76,8 @@ interface Fixture {
   doomedTarget: string;
   jobId: string;
   doomedJob: string;
+  /** A well-formed run id no run has: path validation comes before the policy, so it must parse. */
+  ghostRun: string;
 }
 
 /**
@@ -126,10 +133,28 @@ const calls: Record<RouteId, (f: Fixture) => { method?: string; path: string; bo
   deleteJob: (f) => ({ path: `/v1/projects/${f.projectId}/jobs/${f.doomedJob}`, allowed: (r) => r.status === 204 || (r.status === 404 && /Job/.test(r.text)) }),
   listJobVersions: (f) => ({ path: `/v1/projects/${f.projectId}/jobs/${f.jobId}/versions`, allowed: (r) => r.status === 200 }),
   discoverTargets: (f) => ({ path: `/v1/projects/${f.projectId}/discovery`, body: {}, allowed: isValidationFailure }),
+  // An unknown parameter is refused after the job is found and before a run is written or launched.
+  startRun: (f) => ({
+    path: `/v1/projects/${f.projectId}/jobs/${f.jobId}/runs`,
+    body: { parameters: { matrix: 1 } },
+    allowed: (r) => isValidationFailure(r) && /parameters\.matrix/.test(r.text),
+  }),
+  listRuns: (f) => ({ path: `/v1/projects/${f.projectId}/runs`, allowed: (r) => r.status === 200 }),
+  // No run exists, so an allowed read answers the handler's 404 for the run, not the policy's for the project.
+  getRun: (f) => ({ path: `/v1/projects/${f.projectId}/runs/${f.ghostRun}`, allowed: isRunNotFound }),
+  listRunHosts: (f) => ({ path: `/v1/projects/${f.projectId}/runs/${f.ghostRun}/hosts`, allowed: isRunNotFound }),
+  getRunOutput: (f) => ({ path: `/v1/projects/${f.projectId}/runs/${f.ghostRun}/output?targetId=${f.targetId}`, allowed: isRunNotFound }),
+  cancelRun: (f) => ({ path: `/v1/projects/${f.projectId}/runs/${f.ghostRun}/cancel`, allowed: isRunNotFound }),
+  retryRun: (f) => ({ path: `/v1/projects/${f.projectId}/runs/${f.ghostRun}/retry`, body: { matrix: 1 }, allowed: isValidationFailure }),
 };
 
 function isValidationFailure(r: HttpResponse) {
   return r.status === 400 && (r.json().error as { code?: string } | undefined)?.code === 'VALIDATION_FAILED';
+}
+
+function isRunNotFound(r: HttpResponse) {
+  const error = r.json().error as { code?: string; message?: string } | undefined;
+  return r.status === 404 && error?.code === 'NOT_FOUND' && /^Run '/.test(error.message ?? '');
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -201,6 +226,7 @@ beforeAll(async () => {
     doomedTarget: String(doomedTarget.id),
     jobId: String(job.id),
     doomedJob: String(doomedJob.id),
+    ghostRun: `run_${'0'.repeat(26)}`,
   };
 }, 120_000);
 

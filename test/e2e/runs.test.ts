@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { promisify } from 'node:util';
 import { request, type HttpResponse } from '../support/http';
-import { startInProcessStack } from '../support/in-process-stack';
+import { inviteAndSignIn, startInProcessStack } from '../support/in-process-stack';
 import { freePort, startTestSshd, type TestSshd } from '../support/sshd';
 
 /**
@@ -13,6 +16,26 @@ let sshd: TestSshd;
 let projectId: string;
 let credentialId: string;
 const responses: HttpResponse[] = [];
+
+const exec = promisify(execFile);
+/** Processes on the host (the sshd is this machine) whose command line contains `marker`. */
+const processesMatching = async (marker: string): Promise<string[]> => {
+  try {
+    const { stdout } = await exec('pgrep', ['-a', '-f', marker]);
+    return stdout.split('\n').filter((l) => l.includes(marker) && !l.includes('pgrep'));
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+};
+/** A `sleep` nobody else runs, so pgrep finds exactly the step's. */
+const uniqueSleep = (whole: number) => `${whole}.${String(randomInt(100_000, 999_999))}`;
+const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs = 30_000) => {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
 
 const api = async (method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
   const res = await request(stack.url, method, path, { token: stack.adminToken, ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) });
@@ -89,5 +112,188 @@ describe('runs', () => {
     const out = (await outputOf(run.id, a)).toString();
     expect(out).toContain('hi from ');
     expect(out).toContain('oops');
+  });
+
+  it('records each host\'s exit code, and an unreachable host does not hold up the others', async () => {
+    const good = await target('mixed-good', { group: 'mixed' });
+    const closed = await target('mixed-closed', { group: 'mixed' }, await freePort());
+    const jobId = await job({ name: 'mixed', targets: { selector: 'group=mixed' }, maxErrors: '100%', steps: [{ kind: 'command', content: 'echo ran; exit 3' }] });
+
+    const run = await waitForRun(String((await api('POST', p(`/jobs/${jobId}/runs`), {})).json().id));
+
+    expect(run).toMatchObject({ status: 'failed', error: { code: 'HOSTS_FAILED' }, counts: { total: 2, failed: 1, unreachable: 1 } });
+    const hosts = await hostsOf(run.id);
+    expect(hosts.find((h) => h.targetId === good)).toMatchObject({ status: 'failed', exitCode: 3 });
+    expect(hosts.find((h) => h.targetId === closed)).toMatchObject({ status: 'unreachable', errorCategory: 'REFUSED' });
+  });
+
+  it('stops starting hosts once more than max errors have failed', async () => {
+    for (const n of [1, 2, 3, 4]) await target(`strict-${String(n)}`, { group: 'strict' });
+    const jobId = await job({ name: 'strict', targets: { selector: 'group=strict' }, concurrency: 1, maxErrors: 1, steps: [{ kind: 'command', content: 'exit 1' }] });
+
+    const run = await waitForRun(String((await api('POST', p(`/jobs/${jobId}/runs`), {})).json().id));
+
+    expect(run).toMatchObject({ status: 'failed', counts: { total: 4, failed: 2, skipped: 2 } });
+  });
+
+  it('never runs more hosts at once than the concurrency, counted on the host', async () => {
+    const dir = `/tmp/opsc-concurrency-${String(randomInt(1e9))}`;
+    for (const n of [1, 2, 3, 4, 5, 6]) await target(`pool-${String(n)}`, { group: 'pool' });
+    const jobId = await job({
+      name: 'pool',
+      targets: { selector: 'group=pool' },
+      concurrency: 2,
+      steps: [{ kind: 'script', content: `mkdir -p ${dir}; touch ${dir}/$$; ls ${dir} | wc -l | tr -d ' '; sleep 0.4; rm ${dir}/$$` }],
+    });
+
+    const run = await waitForRun(String((await api('POST', p(`/jobs/${jobId}/runs`), {})).json().id));
+
+    expect(run.status).toBe('succeeded');
+    const seen = await Promise.all((await hostsOf(run.id)).map(async (h) => Number((await outputOf(run.id, h.targetId)).toString().trim())));
+    expect(Math.max(...seen)).toBeLessThanOrEqual(2);
+    expect(Math.max(...seen)).toBe(2);
+  });
+
+  it('keeps 10 MB of output byte-exact and in order', async () => {
+    const big = await target('big', { group: 'big' });
+    const jobId = await job({ name: 'big', targets: { selector: 'group=big' }, steps: [{ kind: 'command', content: 'seq 1 1200000' }] });
+
+    const run = await waitForRun(String((await api('POST', p(`/jobs/${jobId}/runs`), {})).json().id));
+
+    const expected = Buffer.from(`${Array.from({ length: 1_200_000 }, (_, i) => String(i + 1)).join('\n')}\n`);
+    expect(expected.length).toBeGreaterThan(8_000_000);
+    const got = await outputOf(run.id, big);
+    expect(got.length).toBe(expected.length);
+    expect(got.equals(expected)).toBe(true);
+  });
+
+  it('answers the same run for the same Idempotency-Key, and refuses the key for another request', async () => {
+    await target('idem', { group: 'idem' });
+    const jobId = await job({ name: 'idem', targets: { selector: 'group=idem' }, parameters: [{ name: 'n', type: 'number', default: 1 }], steps: [{ kind: 'command', content: 'true' }] });
+    const key = { 'Idempotency-Key': `deploy-${String(randomInt(1e9))}` };
+
+    const [first, second] = await Promise.all([api('POST', p(`/jobs/${jobId}/runs`), {}, key), api('POST', p(`/jobs/${jobId}/runs`), {}, key)]);
+    const other = await api('POST', p(`/jobs/${jobId}/runs`), { parameters: { n: 2 } }, key);
+
+    expect([first.status, second.status].sort()).toEqual([200, 201]);
+    expect(first.json().id).toBe(second.json().id);
+    expect(other.status).toBe(409);
+    expect(other.json()).toMatchObject({ error: { code: 'IDEMPOTENCY_CONFLICT' } });
+    await waitForRun(String(first.json().id));
+    const runs = (await api('GET', p(`/runs?jobId=${jobId}`))).json().items as unknown[];
+    expect(runs).toHaveLength(1);
+  });
+
+  it('names each bad parameter', async () => {
+    const jobId = await job({
+      name: 'typed',
+      targets: { selector: 'group=none' },
+      parameters: [{ name: 'count', type: 'number', required: true }, { name: 'env', type: 'choice', allowed: ['dev', 'prod'] }],
+      steps: [{ kind: 'command', content: 'true' }],
+    });
+
+    const bad = await api('POST', p(`/jobs/${jobId}/runs`), { parameters: { env: 'staging', extra: 1 } });
+
+    expect(bad.status).toBe(400);
+    const paths = (bad.json().error as { details: { path: string }[] }).details.map((d) => d.path).sort();
+    expect(paths).toEqual(['parameters.count', 'parameters.env', 'parameters.extra']);
+  });
+
+  it('cancels a run and leaves nothing of it running on the host', async () => {
+    const seconds = uniqueSleep(41);
+    const host = await target('cancel-1', { group: 'cancel' });
+    await target('cancel-2', { group: 'cancel' });
+    const jobId = await job({ name: 'cancel', targets: { selector: 'group=cancel' }, steps: [{ kind: 'command', content: `echo started; sleep ${seconds} & sleep ${seconds}; echo never` }] });
+    const runId = String((await api('POST', p(`/jobs/${jobId}/runs`), {})).json().id);
+    await waitFor('both sleeps on each host', async () => (await processesMatching(`sleep ${seconds}`)).length >= 4);
+
+    const cancelled = await api('POST', p(`/runs/${runId}/cancel`));
+    const run = await waitForRun(runId);
+
+    expect(cancelled.status).toBe(202);
+    expect(run).toMatchObject({ status: 'cancelled', counts: { cancelled: 2 }, cancelRequested: { by: expect.any(String) as unknown } });
+    expect(await processesMatching(`sleep ${seconds}`)).toEqual([]);
+    expect((await outputOf(runId, host)).toString()).not.toContain('never');
+    expect((await api('POST', p(`/runs/${runId}/cancel`))).status).toBe(409);
+  });
+
+  it('ends a step at its timeout and kills what it started', async () => {
+    const seconds = uniqueSleep(42);
+    await target('slow', { group: 'slow' });
+    const jobId = await job({ name: 'slow', targets: { selector: 'group=slow' }, steps: [{ kind: 'command', timeoutSeconds: 1, content: `trap '' TERM; sleep ${seconds}` }] });
+
+    const run = await waitForRun(String((await api('POST', p(`/jobs/${jobId}/runs`), {})).json().id));
+
+    expect(run).toMatchObject({ status: 'failed', counts: { timed_out: 1 } });
+    const [host] = await hostsOf(run.id);
+    expect(host).toMatchObject({ status: 'timed_out', steps: [{ status: 'timed_out', termination: expect.stringMatching(/graceful|killed/) as unknown }] });
+    expect(await processesMatching(`sleep ${seconds}`)).toEqual([]);
+  });
+
+  it('retries the hosts that did not succeed, as a new run', async () => {
+    const flag = `/tmp/opsc-retry-${String(randomInt(1e9))}`;
+    await target('retry-1', { group: 'retry' });
+    const jobId = await job({ name: 'retry', targets: { selector: 'group=retry' }, steps: [{ kind: 'command', content: `if [ -e ${flag} ]; then echo second; else touch ${flag}; exit 1; fi` }] });
+    const first = await waitForRun(String((await api('POST', p(`/jobs/${jobId}/runs`), {})).json().id));
+
+    const retried = await api('POST', p(`/runs/${first.id}/retry`), {});
+    const second = await waitForRun(String(retried.json().id));
+
+    expect(first.status).toBe('failed');
+    expect(retried.status).toBe(201);
+    expect(second).toMatchObject({ status: 'succeeded', retryOf: first.id, targets: { targetIds: [expect.any(String)] } });
+    expect((await api('POST', p(`/runs/${second.id}/retry`), {})).status).toBe(409);
+  });
+
+  it('needs an admin to confirm a job with dangerous commands, and records who did', async () => {
+    await target('danger', { group: 'danger' });
+    const jobId = await job({ name: 'danger', targets: { selector: 'group=danger' }, steps: [{ kind: 'command', content: 'exit 0\nmkfs.ext4 /dev/sdz' }] });
+    const operator = await inviteAndSignIn(stack.url, stack.adminToken, 'olga');
+    await api('PUT', p('/members/olga'), { role: 'operator' });
+
+    const unconfirmed = await api('POST', p(`/jobs/${jobId}/runs`), {});
+    const byOperator = await request(stack.url, 'POST', p(`/jobs/${jobId}/runs`), { token: operator.token, body: { confirmDangerous: true } });
+    const confirmed = await api('POST', p(`/jobs/${jobId}/runs`), { confirmDangerous: true });
+
+    expect(unconfirmed.status).toBe(422);
+    expect(unconfirmed.json()).toMatchObject({ error: { code: 'CONFIRMATION_REQUIRED' } });
+    expect(byOperator.status).toBe(403);
+    expect(confirmed.status).toBe(201);
+    expect(confirmed.json()).toMatchObject({ dangerousConfirmed: { by: 'admin', ruleIds: [expect.stringMatching(/mkfs/) as unknown] } });
+    expect((await waitForRun(String(confirmed.json().id))).status).toBe('succeeded');
+  });
+
+  it('ends the run with its hosts lost when the runner dies', async () => {
+    const seconds = uniqueSleep(43);
+    await target('lost-1', { group: 'lost' });
+    await target('lost-2', { group: 'lost' });
+    const jobId = await job({ name: 'lost', targets: { selector: 'group=lost' }, steps: [{ kind: 'command', content: `sleep ${seconds}` }] });
+    const runId = String((await api('POST', p(`/jobs/${jobId}/runs`), {})).json().id);
+    await waitFor('both hosts running', async () => (await processesMatching(`sleep ${seconds}`)).length >= 2);
+
+    process.kill(stack.runnerPid() ?? 0, 'SIGKILL');
+    const run = await waitForRun(runId);
+
+    expect(run).toMatchObject({ status: 'failed', counts: { lost: 2 } });
+    expect((await hostsOf(runId)).map((h) => h.errorCategory)).toEqual(['RUNNER_LOST', 'RUNNER_LOST']);
+    // A dead runner cannot stop its steps (docs/runs.md); clean up what it left.
+    await exec('pkill', ['-f', `sleep ${seconds}`]).catch(() => undefined);
+  });
+
+  it('keeps working after the runner died: the next run gets a new runner', async () => {
+    await target('after-1', { group: 'after' });
+    const jobId = await job({ name: 'after', targets: { selector: 'group=after' }, steps: [{ kind: 'command', content: 'echo fine' }] });
+
+    const run = await waitForRun(String((await api('POST', p(`/jobs/${jobId}/runs`), {})).json().id));
+
+    expect(run.status).toBe('succeeded');
+  });
+
+  it('answers 404 for runs of other projects and bad ids', async () => {
+    const other = String((await api('POST', '/v1/projects', { name: 'other' })).json().id);
+    const someRun = ((await api('GET', p('/runs?limit=1'))).json().items as { id: string }[])[0]?.id ?? '';
+
+    expect((await api('GET', `/v1/projects/${other}/runs/${someRun}`)).status).toBe(404);
+    expect((await api('GET', p('/runs/run_nope'))).status).toBe(400);
   });
 });

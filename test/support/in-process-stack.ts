@@ -41,6 +41,7 @@ export const startInProcessStack = async (opts: { clock?: Clock; rateLimit?: Rat
     url: stack.url,
     dataDir,
     adminToken,
+    runnerPid: () => stack.runnerPid(),
     close: async () => {
       await stack.close();
       rmSync(dataDir, { recursive: true, force: true });
