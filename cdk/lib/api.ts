@@ -27,6 +27,7 @@ import { addGatewayResponses } from './gateway-responses';
 import type { Inventory } from './inventory';
 import { acknowledge } from './nag';
 import type { Network } from './network';
+import type { Runs } from './runs';
 
 export interface ApiProps {
   readonly data: Data;
@@ -42,6 +43,8 @@ export interface ApiProps {
   readonly tokenClientId: string;
   /** https://<console host>: the only origin CORS allows. */
   readonly consoleOrigin: string;
+  /** The job-run state machine and the runs key, for the handlers that start runs. */
+  readonly runs: Pick<Runs, 'grantStartRuns'>;
 }
 
 export const apiStageName = 'prod';
@@ -76,6 +79,11 @@ export interface HandlerAccess {
   readonly credentialSecrets: 'none' | 'write' | 'read';
   /** Dials managed hosts: runs in the VPC's private subnets with the host-access security group. */
   readonly reachesHosts: boolean;
+  /**
+   * Starts job runs (`Runs.grantStartRuns`): STATE_MACHINE_ARN and RUNS_KMS_KEY_ID, StartExecution
+   * on the job-run state machine, and sealing and opening secure parameter values with the runs key.
+   */
+  readonly startsRuns: boolean;
 }
 
 /**
@@ -84,11 +92,11 @@ export interface HandlerAccess {
  * in lambdas/api/http.ts does for its routes (`chainAccess`; synth fails when an entry lacks it).
  */
 export const handlerAccess = {
-  health: { data: 'none', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false },
+  health: { data: 'none', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
   // Its only route (me:read) is open to every principal: the chain never reads or denies.
-  me: { data: 'read', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false },
+  me: { data: 'read', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
   // Deleting a project also deletes its memberships and API keys.
-  projects: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false },
+  projects: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
   // Memberships and account blocks in the table; invite, list, enable/disable, groups, delete in Cognito.
   users: {
     data: 'readWrite',
@@ -107,6 +115,7 @@ export const handlerAccess = {
     ],
     credentialSecrets: 'none',
     reachesHosts: false,
+    startsRuns: false,
   },
   // Adding a member checks the user exists: directory.get is AdminGetUser + AdminListGroupsForUser.
   members: {
@@ -115,8 +124,9 @@ export const handlerAccess = {
     userPool: ['AdminGetUser', 'AdminListGroupsForUser'],
     credentialSecrets: 'none',
     reachesHosts: false,
+    startsRuns: false,
   },
-  'api-keys': { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false },
+  'api-keys': { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
   // The pool's MFA mode only; its routes are global, so the chain never reads memberships.
   settings: {
     data: 'none',
@@ -124,12 +134,15 @@ export const handlerAccess = {
     userPool: ['GetUserPoolMfaConfig', 'SetUserPoolMfaConfig'],
     credentialSecrets: 'none',
     reachesHosts: false,
+    startsRuns: false,
   },
   // Credential metadata in the table, material into the vault: it writes secrets and cannot read them back.
-  credentials: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'write', reachesHosts: false },
+  credentials: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'write', reachesHosts: false, startsRuns: false },
   // A connection test reads the target's credential material and dials the host; discovery dials a /22 at most.
-  targets: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'read', reachesHosts: true },
-  jobs: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false },
+  targets: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'read', reachesHosts: true, startsRuns: false },
+  jobs: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
+  // Runs and their hosts and output in the table; starting (and retrying) seals secure values and starts the state machine.
+  runs: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: true },
 } as const satisfies Record<HandlerName, HandlerAccess>;
 
 /** A signed-in user with no group: whom the policy denies a permission to, if it denies anyone. */
@@ -225,6 +238,7 @@ export class Api extends Construct {
       if (access.userPool.length > 0) props.userPool.grant(fn.fn, ...access.userPool.map((a) => `cognito-idp:${a}`));
       if (access.credentialSecrets === 'write') props.inventory.grantCredentialWrite(fn.role);
       if (access.credentialSecrets === 'read') props.inventory.grantCredentialRead(fn.role);
+      if (access.startsRuns) props.runs.grantStartRuns(fn);
       handlers.set(name, fn);
     }
     this.handlers = handlers;

@@ -7,6 +7,7 @@ import { Events } from './events';
 import { Identity } from './identity';
 import { Inventory } from './inventory';
 import { Network, type NetworkProps } from './network';
+import { Runs } from './runs';
 
 export interface OpsConductorStackProps extends StackProps {
   /**
@@ -28,6 +29,7 @@ export class OpsConductorStack extends Stack {
   readonly network: Network;
   readonly inventory: Inventory;
   readonly console: Console;
+  readonly runs: Runs;
   readonly api: Api;
 
   constructor(scope: Construct, id: string, props: OpsConductorStackProps = {}) {
@@ -40,6 +42,13 @@ export class OpsConductorStack extends Stack {
     this.network = new Network(this, 'Network', props.network ?? {});
     this.inventory = new Inventory(this, 'Inventory');
     this.console = new Console(this, 'Console', props.console ?? {});
+    this.runs = new Runs(this, 'Runs', {
+      data: this.data,
+      bus: this.events.bus,
+      inventory: this.inventory,
+      network: this.network,
+      accessLogsBucket: this.console.logsBucket,
+    });
     this.api = new Api(this, 'Api', {
       data: this.data,
       bus: this.events.bus,
@@ -49,6 +58,7 @@ export class OpsConductorStack extends Stack {
       tokenIssuer: this.identity.issuerUrl,
       tokenClientId: this.identity.consoleClient.userPoolClientId,
       consoleOrigin: this.console.origin,
+      runs: this.runs,
     });
     this.console.publish({
       region: Aws.REGION,
@@ -64,6 +74,8 @@ export class OpsConductorStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.consoleClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
+    new CfnOutput(this, 'JobRunStateMachineArn', { value: this.runs.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'RunOutputBucketName', { value: this.runs.outputBucket.bucketName });
     new CfnOutput(this, 'VpcId', {
       value: this.network.vpc.vpcId,
       description: 'Peer this VPC, or attach a VPN or Transit Gateway, to reach private hosts',

@@ -6,7 +6,7 @@ import { fromRoot } from '../../cdk/lib/paths';
 import { admin, proxyEvent } from '../support/fakes';
 
 /**
- * The Lambda bundles that `cdk synth` builds (ESM, minified, createRequire banner) load and answer
+ * The Lambda bundles that `cdk synth` builds (API handlers, the authorizer, the job-run state machine's tasks) (ESM, minified, createRequire banner) load and answer
  * in a plain Node process, as the Lambda runtime would import them. Catches what unit tests
  * cannot: a bundling or module-format mistake.
  */
@@ -31,7 +31,10 @@ beforeAll(() => {
   assets = {};
   for (const [id, r] of Object.entries(template.Resources)) {
     const asset = r.Metadata?.['aws:asset:path'];
-    const name = /^Api(\w+?)(?:Handler)?Function/.exec(id)?.[1];
+    // ApiRunsHandlerFunction… → runs; RunsMarkBatchLostTaskFunction… → task-markbatchlost.
+    const api = /^Api(\w+?)(?:Handler)?Function/.exec(id)?.[1];
+    const task = /^Runs(\w+?)TaskFunction/.exec(id)?.[1];
+    const name = api ?? (task === undefined ? undefined : `task-${task}`);
     if (r.Type === 'AWS::Lambda::Function' && asset && name) assets[name.toLowerCase()] = path.join(outDir, asset, 'index.mjs');
   }
 }, 120_000);
@@ -55,7 +58,31 @@ const invoke = (name: string, event: unknown, env: Record<string, string> = {}):
   return JSON.parse(out) as { ok: boolean; value: unknown };
 };
 
+/** Imports a bundle without calling it, answering what its `handler` export is. */
+const load = (name: string, env: Record<string, string>): { ok: boolean; value: unknown } => {
+  const bundle = assets[name];
+  if (!bundle) throw new Error(`no bundle for ${name}: ${Object.keys(assets).join(', ')}`);
+  const script = `const m = await import(${JSON.stringify(`file://${bundle}`)}); process.stdout.write(JSON.stringify({ ok: true, value: typeof m.handler }));`;
+  try {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return JSON.parse(out) as { ok: boolean; value: unknown };
+  } catch (e) {
+    return { ok: false, value: String((e as { stderr?: string }).stderr) };
+  }
+};
+
 const apiEnv = { TABLE_NAME: 't', EVENT_BUS_NAME: 'b', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' };
+/** The runs handler also needs the job-run state machine and the runs key. */
+const runsEnv = {
+  ...apiEnv,
+  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:111122223333:stateMachine:job-run',
+  RUNS_KMS_KEY_ID: 'arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-000000000001',
+};
+const runTaskBundles = ['task-plan', 'task-finalize', 'task-markbatchlost', 'task-markfailed'];
 /** The handlers that call Cognito's admin API also need the pool. */
 const directoryEnv = { ...apiEnv, USER_POOL_ID: 'eu-west-1_abc' };
 /** The inventory handlers also need the credentials key and the roles that may read material. */
@@ -82,8 +109,10 @@ const startFailure = (name: string, event: unknown, env: Record<string, string>)
 };
 
 describe('synthesized Lambda bundles', () => {
-  it('builds one bundle per handler and the authorizer', () => {
-    expect(Object.keys(assets).sort()).toEqual(['apikeys', 'authorizer', 'credentials', 'health', 'jobs', 'me', 'members', 'projects', 'settings', 'targets', 'users']);
+  it('builds one bundle per handler, the authorizer and each job-run task', () => {
+    expect(Object.keys(assets).sort()).toEqual(
+      ['apikeys', 'authorizer', 'credentials', 'health', 'jobs', 'me', 'members', 'projects', 'runs', 'settings', 'targets', 'users', ...runTaskBundles].sort(),
+    );
   });
 
   it('health answers 200', () => {
@@ -138,6 +167,36 @@ describe('synthesized Lambda bundles', () => {
 
     expect(res).toMatchObject({ ok: true, value: { statusCode: 400 } });
     expect(errorCode(res)).toBe('INVALID_YAML');
+  });
+
+  it('runs validates the path before sealing, starting or touching DynamoDB', () => {
+    const res = invoke('runs', proxyEvent('startRun', { principal: admin, pathParameters: { projectId: '!', jobId: 'job' }, body: '{}' }), runsEnv);
+
+    expect(res).toMatchObject({ ok: true, value: { statusCode: 400 } });
+    expect(errorCode(res)).toBe('VALIDATION_FAILED');
+  });
+
+  it('runs refuses to start without the state machine or the runs key', () => {
+    for (const missing of ['STATE_MACHINE_ARN', 'RUNS_KMS_KEY_ID']) {
+      const env = Object.fromEntries(Object.entries(runsEnv).filter(([k]) => k !== missing));
+
+      expect({ missing, ...startFailure('runs', proxyEvent('listRuns', { principal: admin, pathParameters: { projectId } }), env) }).toEqual({
+        missing,
+        ok: false,
+        value: expect.stringContaining(missing) as unknown,
+      });
+    }
+  });
+
+  it('the job-run tasks load with their table and bus, and refuse to start without either', () => {
+    for (const name of runTaskBundles) {
+      expect({ name, ...load(name, apiEnv) }).toEqual({ name, ok: true, value: 'function' });
+      for (const missing of ['TABLE_NAME', 'EVENT_BUS_NAME']) {
+        const env = Object.fromEntries(Object.entries(apiEnv).filter(([k]) => k !== missing));
+
+        expect({ name, missing, ...load(name, env) }).toEqual({ name, missing, ok: false, value: expect.stringContaining(missing) as unknown });
+      }
+    }
   });
 
   it('settings validates the body before calling Cognito', () => {
@@ -239,5 +298,31 @@ describe('synthesized Lambda bundles', () => {
 
     expect(res.ok).toBe(false);
     expect(String(res.value)).toContain('TABLE_NAME');
+  });
+});
+
+describe('runner image bundle', () => {
+  it("builds runner/main.ts with runner/Dockerfile's own esbuild step into one ESM file that needs no node_modules", () => {
+    // Docker is not needed to check the step the image's build stage runs: the same command, here.
+    const dockerfile = readFileSync(fromRoot('runner/Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ');
+    const command = /^RUN (npx --no-install esbuild .*)$/m.exec(dockerfile)?.[1] ?? '';
+    expect(command).toContain('--outfile=dist/runner.mjs');
+    const out = path.join(workDir, 'runner-image');
+    execFileSync('sh', ['-c', command.replace('--outfile=dist/runner.mjs', `--outfile=${out}/runner.mjs`)], { cwd: fromRoot(), stdio: 'pipe' });
+    expect(readdirSync(out).sort()).toEqual(['runner.mjs', 'runner.mjs.map']);
+    const code = readFileSync(path.join(out, 'runner.mjs'), 'utf8');
+    expect({ ssh2: code.includes('SSH-2.0-ssh2js'), cpuFeatures: /[\w$]+\("cpu-features"\)/.test(code) }).toEqual({ ssh2: true, cpuFeatures: true });
+
+    // Started as the image starts it (node runner.mjs, nothing beside it), it loads and asks for its task.
+    const start = (env: Record<string, string>) => {
+      try {
+        execFileSync(process.execPath, ['--enable-source-maps', 'runner.mjs'], { cwd: out, env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
+        return 'started';
+      } catch (e) {
+        return String((e as { stderr?: Buffer }).stderr);
+      }
+    };
+    expect(start({})).toContain('Environment variable OPSC_TASK_TOKEN is required');
+    expect(start({ OPSC_TASK_TOKEN: 't', OPSC_BATCH: '{}' })).toContain('Environment variable TABLE_NAME is required');
   });
 });

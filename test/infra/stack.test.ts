@@ -40,6 +40,13 @@ const keyNamed = (prefix: string): [string, Resource] => {
 const tableKeyId = () => keyNamed('OpsConductor: encrypts the single DynamoDB table')[0];
 const credentialsKeyId = () => keyNamed('OpsConductor: encrypts credential material')[0];
 
+/** The runner's task role (cdk/lib/runner.ts): the other reader of credential material. */
+const runnerTaskRole = (): string => (props(only('AWS::ECS::TaskDefinition')[1]).TaskRoleArn as GetAtt)['Fn::GetAtt'][0];
+/** CREDENTIAL_READER_ROLE_ARNS as the template writes it: the runner's task role, then the targets function's role. */
+const readerRoleArns = () => ({
+  'Fn::Join': ['', [{ 'Fn::GetAtt': [runnerTaskRole(), 'Arn'] }, ',', { 'Fn::GetAtt': [roleOf(apiFunction('targets')[1]), 'Arn'] }]],
+});
+
 /** The functions' resources by description, with the policy documents attached to their roles. */
 const functionNamed = (description: string | RegExp): [string, Resource] => {
   const found = ofType('AWS::Lambda::Function').filter(([, r]) => {
@@ -117,7 +124,8 @@ describe('data', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
     });
-    expect(ofType('AWS::KMS::Key')).toHaveLength(2);
+    // The table key, the credentials key and the runs key (cdk/lib/runs.ts).
+    expect(ofType('AWS::KMS::Key')).toHaveLength(3);
   });
 });
 
@@ -320,10 +328,17 @@ describe('api', () => {
       const vault = (handlerAccess[name] as HandlerAccess).credentialSecrets !== 'none';
       expect({ name, key: env.CREDENTIALS_KMS_KEY_ID, readers: env.CREDENTIAL_READER_ROLE_ARNS }).toEqual(
         vault
-          ? { name, key: { 'Fn::GetAtt': [credentialsKeyId(), 'Arn'] }, readers: { 'Fn::GetAtt': [roleOf(apiFunction('targets')[1]), 'Arn'] } }
+          ? { name, key: { 'Fn::GetAtt': [credentialsKeyId(), 'Arn'] }, readers: readerRoleArns() }
           : { name, key: undefined, readers: undefined },
       );
+      const starts = (handlerAccess[name] as HandlerAccess).startsRuns;
+      expect({ name, STATE_MACHINE_ARN: env.STATE_MACHINE_ARN, RUNS_KMS_KEY_ID: env.RUNS_KMS_KEY_ID }).toEqual(
+        starts
+          ? { name, STATE_MACHINE_ARN: ref(only('AWS::StepFunctions::StateMachine')[0]), RUNS_KMS_KEY_ID: { 'Fn::GetAtt': [keyNamed('OpsConductor: seals')[0], 'Arn'] } }
+          : { name, STATE_MACHINE_ARN: undefined, RUNS_KMS_KEY_ID: undefined },
+      );
     }
+    expect(handlerNames.filter((n) => (handlerAccess[n] as HandlerAccess).startsRuns)).toEqual(['runs']);
     expect(['users', 'members', 'settings'].every((name) => (handlerAccess[name as 'users'] as HandlerAccess).userPool.length > 0)).toBe(true);
   });
 
@@ -376,7 +391,7 @@ describe('api', () => {
     for (const r of [authorizerFn, ...dependsOn.map((id) => resources[id])]) expect(JSON.stringify(r)).not.toContain(`"${planId}"`);
   });
 
-  it('grants each handler its declared data, event and user-pool access, and nothing else', () => {
+  it('grants each handler its declared data, event, user-pool and run-starting access, and nothing else', () => {
     const readActions = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
     for (const name of handlerNames) {
       const statements = statementsOf(apiFunction(name)[1]);
@@ -405,11 +420,15 @@ describe('api', () => {
       for (const s of statements.filter((x) => JSON.stringify(x.Action).includes('secretsmanager:'))) {
         expect(s.Resource).toEqual(credentialSecretsArn);
       }
-      // KMS in the roles' own policies is the table key's only; the credentials key is granted by its key policy.
+      // KMS in the roles' own policies is the table key's only; the credentials and runs keys are granted by their key policies.
       for (const s of statements.filter((x) => JSON.stringify(x.Action).includes('kms:'))) {
         expect(s.Resource).toEqual({ 'Fn::GetAtt': [tableKeyId(), 'Arn'] });
       }
-      expect(actions.filter((a) => !/^(dynamodb|kms|events|cognito-idp|xray|secretsmanager):/.test(a))).toEqual([]);
+      expect({ name, states: statements.filter((x) => JSON.stringify(x.Action).includes('states:')) }).toEqual({
+        name,
+        states: access.startsRuns ? [{ Action: 'states:StartExecution', Effect: 'Allow', Resource: ref(only('AWS::StepFunctions::StateMachine')[0]) }] : [],
+      });
+      expect(actions.filter((a) => !/^(dynamodb|kms|events|cognito-idp|xray|secretsmanager|states):/.test(a))).toEqual([]);
     }
   });
 
@@ -431,6 +450,7 @@ describe('api', () => {
       credentials: { readsMemberships: true, publishesDenials: true },
       targets: { readsMemberships: true, publishesDenials: true },
       jobs: { readsMemberships: true, publishesDenials: true },
+      runs: { readsMemberships: true, publishesDenials: true },
     });
   });
 
@@ -480,10 +500,17 @@ describe('inventory', () => {
     });
   });
 
-  it('lets the account root administer the key, the credentials function encrypt and the targets function decrypt, through Secrets Manager only', () => {
+  it('lets the account root administer the key, the credentials function encrypt, the runner and the targets function decrypt, through Secrets Manager only', () => {
     const root = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] };
     expect(keyPolicy()).toEqual([
       { Effect: 'Allow', Principal: { AWS: root }, Action: 'kms:*', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Principal: { AWS: { 'Fn::GetAtt': [runnerTaskRole(), 'Arn'] } },
+        Action: credentialKeyActions.read[0],
+        Resource: '*',
+        Condition: viaSecretsManager,
+      },
       {
         Effect: 'Allow',
         Principal: { AWS: { 'Fn::GetAtt': [roleOf(credentialsFn()), 'Arn'] } },
@@ -524,14 +551,14 @@ describe('inventory', () => {
     expect(forIt.map((s) => s.Condition)).toEqual([viaSecretsManager]);
   });
 
-  it('lets the targets function read secrets, and makes it the one reader every secret names', () => {
+  it('lets the targets function and the runner read secrets, and makes them the readers every secret names', () => {
     const statements = statementsOf(targetsFn());
     expect(statements).toContainEqual({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: credentialSecretsArn });
-    const readers = ofType('AWS::Lambda::Function')
-      .filter(([, fn]) => statementsOf(fn).some((s) => listOf(s.Action).includes('secretsmanager:GetSecretValue')))
-      .map(([, fn]) => roleOf(fn));
-    expect(readers).toEqual([roleOf(targetsFn())]);
-    expect(envOf(credentialsFn()).CREDENTIAL_READER_ROLE_ARNS).toEqual({ 'Fn::GetAtt': [roleOf(targetsFn()), 'Arn'] });
+    const readers = ofType('AWS::IAM::Policy')
+      .filter(([, r]) => JSON.stringify(props(r).PolicyDocument).includes('"secretsmanager:GetSecretValue"'))
+      .flatMap(([, r]) => (props(r).Roles as Ref[]).map((role) => role.Ref));
+    expect(readers.sort()).toEqual([runnerTaskRole(), roleOf(targetsFn())].sort());
+    expect(envOf(credentialsFn()).CREDENTIAL_READER_ROLE_ARNS).toEqual(readerRoleArns());
   });
 
   it('refuses a stack where credentials can be written but nobody may read them', () => {
