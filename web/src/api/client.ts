@@ -11,6 +11,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   signal?: AbortSignal;
+  /** Extra request headers (Idempotency-Key, If-Match). */
+  headers?: Record<string, string>;
 }
 
 /** A small JSON client for the public API: bearer auth, one refresh-and-retry on 401, typed errors. */
@@ -68,7 +70,7 @@ export class ApiClient {
   }
 
   private async send(method: string, url: string, options: RequestOptions, token: string | undefined): Promise<Response> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' };
     if (token !== undefined) headers.Authorization = `Bearer ${token}`;
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     try {

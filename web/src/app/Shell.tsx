@@ -9,10 +9,15 @@ import { CurrentProjectContext, forgetCurrentProject, useCurrentProjectState } f
 import { useFlash } from './flash';
 import { followLink, navigate, usePathname } from './router';
 import { PageLabelContext } from './page-label';
-import { parseRoute, projectHref, projectIdOf, tabLabels, targetHref, targetImportHref, type ProjectTab, type Route } from './routes';
+import { jobHref, jobsHref, parseRoute, projectHref, projectIdOf, runsHref, tabLabels, targetHref, targetImportHref, type ProjectTab, type Route } from './routes';
 import { adminSections, sections } from './sections';
 import { useMe, useReloadMe, useServices } from './services';
+import { JobDetailPage } from '../pages/job-detail/JobDetailPage';
+import { JobEditorPage } from '../pages/job-editor/JobEditorPage';
+import { JobsPage } from '../pages/jobs/JobsPage';
 import { NotBuiltPage } from '../pages/not-built/NotBuiltPage';
+import { RunPage } from '../pages/run/RunPage';
+import { RunsPage } from '../pages/runs/RunsPage';
 import { NotFoundPage } from '../pages/not-found/NotFoundPage';
 import { ProjectPage } from '../pages/project/ProjectPage';
 import { ProjectSectionPage } from '../pages/project/ProjectSectionPage';
@@ -37,6 +42,16 @@ const titleOf = (route: Route, projectName: string | undefined, pageLabel: strin
       return `${pageLabel ?? 'Target'} · ${name}`;
     case 'targetImport':
       return `Import targets · ${name}`;
+    case 'jobs':
+      return `Jobs · ${name}`;
+    case 'jobEditor':
+      return `${route.jobId === undefined ? 'New job' : `Edit ${pageLabel ?? 'job'}`} · ${name}`;
+    case 'job':
+      return `${pageLabel ?? 'Job'} · ${name}`;
+    case 'runs':
+      return `Runs · ${name}`;
+    case 'run':
+      return `${pageLabel ?? 'Run'} · ${name}`;
     case 'projectSection':
       return route.section.title;
     case 'users':
@@ -81,6 +96,15 @@ export const Shell = () => {
     document.title = `${title} · ${PRODUCT}`;
   }, [title]);
 
+  // Jobs and runs are kept per project: opened without one, they go to the current project's.
+  const currentProjectId = current.project?.id;
+  const sectionId = route.page === 'notBuilt' ? route.section.id : undefined;
+  useEffect(() => {
+    if (currentProjectId === undefined) return;
+    if (sectionId === 'jobs') navigate(jobsHref(currentProjectId), { replace: true });
+    if (sectionId === 'runs') navigate(runsHref(currentProjectId), { replace: true });
+  }, [currentProjectId, sectionId]);
+
   // Messages belong to the page they were raised on.
   const { clear } = flash;
   useEffect(() => {
@@ -103,6 +127,23 @@ export const Shell = () => {
     case 'targetImport':
       content = <ImportTargetsPage projectId={route.projectId} />;
       contentType = 'wizard';
+      break;
+    case 'jobs':
+      content = <JobsPage projectId={route.projectId} />;
+      contentType = 'table';
+      break;
+    case 'jobEditor':
+      content = <JobEditorPage projectId={route.projectId} jobId={route.jobId} />;
+      break;
+    case 'job':
+      content = <JobDetailPage projectId={route.projectId} jobId={route.jobId} />;
+      break;
+    case 'runs':
+      content = <RunsPage projectId={route.projectId} />;
+      contentType = 'table';
+      break;
+    case 'run':
+      content = <RunPage projectId={route.projectId} runId={route.runId} />;
       break;
     case 'projectSection':
       content = <ProjectSectionPage section={route.section} tab={route.tab} />;
@@ -140,7 +181,11 @@ export const Shell = () => {
       type: 'section',
       text: `Project: ${p.name}`,
       defaultExpanded: true,
-      items: tabs.map((tab) => ({ type: 'link' as const, text: tabLabels[tab], href: projectHref(p.id, tab) })),
+      items: [
+        ...tabs.map((tab) => ({ type: 'link' as const, text: tabLabels[tab], href: projectHref(p.id, tab) })),
+        { type: 'link' as const, text: 'Jobs', href: jobsHref(p.id) },
+        { type: 'link' as const, text: 'Runs', href: runsHref(p.id) },
+      ],
     });
   }
   // Per-project sections sit in the project's own group; without a current project they lead to choosing one.
@@ -167,6 +212,24 @@ export const Shell = () => {
     if (route.page === 'targetImport') {
       breadcrumbs.push({ text: tabLabels.targets, href: projectHref(route.projectId, 'targets') }, { text: 'Import', href: targetImportHref(route.projectId) });
     }
+  } else if (route.page === 'jobs' || route.page === 'job' || route.page === 'jobEditor') {
+    breadcrumbs.push(
+      { text: 'Projects', href: '/projects' },
+      { text: projectName ?? route.projectId, href: projectHref(route.projectId) },
+      { text: 'Jobs', href: jobsHref(route.projectId) },
+    );
+    if (route.page === 'job') breadcrumbs.push({ text: pageLabel ?? route.jobId, href: pathname });
+    if (route.page === 'jobEditor') {
+      if (route.jobId !== undefined) breadcrumbs.push({ text: pageLabel ?? route.jobId, href: jobHref(route.projectId, route.jobId) });
+      breadcrumbs.push({ text: route.jobId === undefined ? 'New job' : 'Edit', href: pathname });
+    }
+  } else if (route.page === 'runs' || route.page === 'run') {
+    breadcrumbs.push(
+      { text: 'Projects', href: '/projects' },
+      { text: projectName ?? route.projectId, href: projectHref(route.projectId) },
+      { text: 'Runs', href: runsHref(route.projectId) },
+    );
+    if (route.page === 'run') breadcrumbs.push({ text: pageLabel ?? route.runId, href: pathname });
   } else {
     breadcrumbs.push({ text: title, href: route.page === 'notBuilt' || route.page === 'projectSection' ? route.section.href : pathname });
   }
@@ -236,6 +299,8 @@ export const Shell = () => {
 const activeHrefOf = (route: Route, pathname: string): string => {
   if (route.page === 'project') return projectHref(route.projectId, route.tab);
   if (route.page === 'target' || route.page === 'targetImport') return projectHref(route.projectId, 'targets');
+  if (route.page === 'jobs' || route.page === 'job' || route.page === 'jobEditor') return jobsHref(route.projectId);
+  if (route.page === 'runs' || route.page === 'run') return runsHref(route.projectId);
   if (route.page === 'notBuilt' || route.page === 'projectSection') return route.section.href;
   return pathname;
 };

@@ -36,6 +36,10 @@ export interface ProjectAbilities {
   manageTargets: boolean;
   /** credentials:manage: create, rotate, delete (everyone in the project reads the metadata) */
   manageCredentials: boolean;
+  /** jobs:manage: create, edit, delete jobs */
+  manageJobs: boolean;
+  /** runs:start and runs:cancel (operators and admins); confirming dangerous commands takes an admin */
+  startRuns: boolean;
 }
 
 export const projectAbilities = (me: Me | undefined, projectId: string): ProjectAbilities => {
@@ -50,6 +54,8 @@ export const projectAbilities = (me: Me | undefined, projectId: string): Project
     testTargets: atLeast(role, 'operator'),
     manageTargets: admin,
     manageCredentials: admin,
+    manageJobs: admin,
+    startRuns: atLeast(role, 'operator'),
   };
 };
 

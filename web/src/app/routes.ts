@@ -20,6 +20,16 @@ export type Route =
   | { page: 'target'; projectId: string; targetId: string }
   /** The import wizard: /projects/<id>/targets/import */
   | { page: 'targetImport'; projectId: string }
+  /** /projects/<id>/jobs */
+  | { page: 'jobs'; projectId: string }
+  /** /projects/<id>/jobs/new and /projects/<id>/jobs/<jobId>/edit */
+  | { page: 'jobEditor'; projectId: string; jobId: string | undefined }
+  /** /projects/<id>/jobs/<jobId> */
+  | { page: 'job'; projectId: string; jobId: string }
+  /** /projects/<id>/runs */
+  | { page: 'runs'; projectId: string }
+  /** /projects/<id>/runs/<runId> */
+  | { page: 'run'; projectId: string; runId: string }
   /** A per-project section opened without a project (/targets): it goes to the current project's. */
   | { page: 'projectSection'; section: Section; tab: ProjectTab }
   | { page: 'users' }
@@ -37,9 +47,15 @@ export const targetHref = (projectId: string, targetId: string): string => `/pro
 
 export const targetImportHref = (projectId: string): string => `/projects/${enc(projectId)}/targets/import`;
 
+export const jobsHref = (projectId: string): string => `/projects/${enc(projectId)}/jobs`;
+export const jobHref = (projectId: string, jobId: string): string => `${jobsHref(projectId)}/${enc(jobId)}`;
+export const newJobHref = (projectId: string): string => `${jobsHref(projectId)}/new`;
+export const editJobHref = (projectId: string, jobId: string): string => `${jobHref(projectId, jobId)}/edit`;
+export const runsHref = (projectId: string): string => `/projects/${enc(projectId)}/runs`;
+export const runHref = (projectId: string, runId: string): string => `${runsHref(projectId)}/${enc(runId)}`;
+
 /** The project a route is about, if any. */
-export const projectIdOf = (route: Route): string | undefined =>
-  route.page === 'project' || route.page === 'target' || route.page === 'targetImport' ? route.projectId : undefined;
+export const projectIdOf = (route: Route): string | undefined => ('projectId' in route ? route.projectId : undefined);
 
 const decode = (segment: string): string | undefined => {
   try {
@@ -53,6 +69,21 @@ const projectRoute = (segments: string[]): Route => {
   const projectId = decode(segments[1] ?? '');
   if (projectId === undefined || projectId === '') return { page: 'notFound' };
   if (segments.length === 2) return { page: 'project', projectId, tab: 'overview' };
+  if (segments[2] === 'jobs') {
+    if (segments.length === 3) return { page: 'jobs', projectId };
+    if (segments.length === 4 && segments[3] === 'new') return { page: 'jobEditor', projectId, jobId: undefined };
+    const jobId = decode(segments[3] ?? '');
+    if (jobId === undefined || jobId === '') return { page: 'notFound' };
+    if (segments.length === 4) return { page: 'job', projectId, jobId };
+    if (segments.length === 5 && segments[4] === 'edit') return { page: 'jobEditor', projectId, jobId };
+    return { page: 'notFound' };
+  }
+  if (segments[2] === 'runs') {
+    if (segments.length === 3) return { page: 'runs', projectId };
+    const runId = decode(segments[3] ?? '');
+    if (segments.length === 4 && runId !== undefined && runId !== '') return { page: 'run', projectId, runId };
+    return { page: 'notFound' };
+  }
   const tab = projectTabs.find((t) => t !== 'overview' && t === segments[2]);
   if (tab === undefined) return { page: 'notFound' };
   if (segments.length === 3) return { page: 'project', projectId, tab };

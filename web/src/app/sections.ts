@@ -14,8 +14,10 @@ export const sections: readonly Section[] = [
   { id: 'projects', title: 'Projects', href: '/projects', purpose: 'Group targets, jobs and people.', built: true },
   { id: 'targets', title: 'Targets', href: '/targets', purpose: 'The inventory of Linux (SSH) and Windows (WinRM) hosts.', built: true, perProject: true },
   { id: 'credentials', title: 'Credentials', href: '/credentials', purpose: 'Connection secrets, kept in the secret store.', built: true, perProject: true },
-  { id: 'jobs', title: 'Jobs', href: '/jobs', purpose: 'Ordered steps with typed parameters.', built: false },
-  { id: 'runs', title: 'Runs', href: '/runs', purpose: 'Job runs and their live output.', built: false },
+  // Built per project (/projects/<id>/jobs, /projects/<id>/runs, in the project's navigation group); the
+  // project-less pages are not.
+  { id: 'jobs', title: 'Jobs', href: '/jobs', purpose: 'Ordered steps with typed parameters.', built: false, perProject: true },
+  { id: 'runs', title: 'Runs', href: '/runs', purpose: 'Job runs and their live output.', built: false, perProject: true },
   { id: 'schedules', title: 'Schedules', href: '/schedules', purpose: 'Runs on a cron or rate schedule.', built: false },
   { id: 'triggers', title: 'Triggers', href: '/triggers', purpose: 'Runs started by events.', built: false },
   { id: 'notifications', title: 'Notifications', href: '/notifications', purpose: 'Channels told about runs.', built: false },

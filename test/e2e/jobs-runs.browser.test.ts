@@ -1,0 +1,141 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium, newBrowserContext, seriousViolations } from '../support/browser';
+import { signIn as apiSignIn } from '../support/http';
+import { startLocalStack } from '../support/local-stack';
+import { startTestSshd, type TestSshd } from '../support/sshd';
+import { JobEditorPage } from './pages/JobEditorPage';
+import { JobsPage } from './pages/JobsPage';
+import { RunPage } from './pages/RunPage';
+import { SignInPage } from './pages/SignInPage';
+
+/**
+ * Jobs and runs in the console, in headless Chromium against a started local stack and a real
+ * OpenSSH sshd on loopback (credential and target seeded over the API). As an admin: create a job
+ * in the editor (the API's validation shows first), run it from its page, and watch the run page
+ * show the host succeed and its output lines arrive. The jobs list, the editor and the run page
+ * pass axe.
+ */
+jest.setTimeout(120_000);
+
+const ADMIN = { username: 'admin', email: 'admin@example.com', password: 'C0nsole!JobsRuns-Passw0rd' };
+const PROJECT = 'Jobs and runs';
+const TARGET = 'ssh-jobs';
+const JOB = 'Count to three';
+const COMMAND = 'for i in 1 2 3; do echo line-$i; sleep 0.3; done';
+
+type Stack = Awaited<ReturnType<typeof startLocalStack>>;
+
+const sideNav = (page: Page) => page.getByRole('navigation', { name: 'Side navigation' });
+
+describe('jobs and runs (browser)', () => {
+  let stack: Stack | undefined;
+  let sshd: TestSshd | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let baseUrl = '';
+  let projectId = '';
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(path.resolve(__dirname, '../artifacts'), { recursive: true });
+    sshd = await startTestSshd();
+    stack = await startLocalStack({ env: { OPSC_ADMIN_EMAIL: ADMIN.email, OPSC_ADMIN_PASSWORD: ADMIN.password } });
+    baseUrl = stack.baseUrl;
+    const token = await apiSignIn(baseUrl, ADMIN.username, ADMIN.password);
+    const post = async (url: string, body: unknown): Promise<string> => {
+      const res = await fetch(`${baseUrl}${url}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { id: string }).id;
+    };
+    projectId = await post('/v1/projects', { name: PROJECT, description: 'Jobs for the browser test' });
+    const credentialId = await post(`/v1/projects/${projectId}/credentials`, {
+      name: 'key',
+      kind: 'ssh-key',
+      username: sshd.username,
+      privateKey: sshd.clientKey.privateKey,
+    });
+    await post(`/v1/projects/${projectId}/targets`, {
+      name: TARGET,
+      address: '127.0.0.1',
+      port: sshd.port,
+      protocol: 'ssh',
+      credentialId,
+      tags: { env: 'e2e' },
+      hostKeyFingerprint: sshd.hostKeyFingerprint,
+    });
+
+    browser = await launchChromium();
+    const context = await newBrowserContext(browser, { width: 1440, height: 960 });
+    page = await context.newPage();
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(msg.text());
+    });
+    page.on('pageerror', (err) => consoleErrors.push(err.message));
+    const signIn = new SignInPage(page);
+    await signIn.open(baseUrl);
+    await signIn.signIn(ADMIN.username, ADMIN.password);
+    await page.getByRole('heading', { level: 1, name: /^Projects/ }).waitFor();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    await sshd?.stop();
+  });
+
+  it('lists the project’s jobs, offered in the project’s navigation with its runs', async () => {
+    const jobs = new JobsPage(page);
+    await jobs.open(baseUrl, projectId);
+    await jobs.heading().waitFor();
+    await page.getByText('No jobs', { exact: true }).waitFor();
+    expect(await sideNav(page).getByRole('link', { name: 'Jobs', exact: true }).getAttribute('href')).toBe(`/projects/${projectId}/jobs`);
+    expect(await sideNav(page).getByRole('link', { name: 'Runs', exact: true }).getAttribute('href')).toBe(`/projects/${projectId}/runs`);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('creates a job in the editor, the API’s validation shown first', async () => {
+    const jobs = new JobsPage(page);
+    await jobs.createButton.click();
+    const editor = new JobEditorPage(page);
+    await editor.heading('Create job').waitFor();
+    expect(page.url()).toBe(`${baseUrl}/projects/${projectId}/jobs/new`);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Nothing filled in: the API refuses, and says so next to the name and the step.
+    await editor.save();
+    await editor.error('Some fields need changes: see the messages next to them.').waitFor();
+    expect(await page.getByRole('textbox', { name: 'Name' }).getAttribute('aria-invalid')).toBe('true');
+    expect(await editor.stepContent(1).getAttribute('aria-invalid')).toBe('true');
+
+    await editor.fill({ name: JOB, selector: 'env=e2e', command: COMMAND });
+    await editor.save();
+    await page.getByRole('heading', { level: 1, name: JOB }).waitFor();
+    await page.getByText(`Job “${JOB}” was saved (version 1).`).waitFor();
+    expect(page.url()).toMatch(new RegExp(`/projects/${projectId}/jobs/job_`));
+  });
+
+  it('runs the job from the console and shows the host succeed with its output', async () => {
+    const run = new RunPage(page);
+    await run.runButton.click();
+    await run.startButton.click();
+    await run.heading(JOB).waitFor();
+    expect(page.url()).toMatch(new RegExp(`/projects/${projectId}/runs/run_`));
+
+    await run.host(TARGET).getByText('succeeded', { exact: true }).waitFor({ timeout: 30_000 });
+    for (const n of [1, 2, 3]) await run.line(TARGET, `line-${n}`).waitFor();
+    await run.status.getByText('succeeded', { exact: true }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // The run is in the project's history.
+    await sideNav(page).getByRole('link', { name: 'Runs', exact: true }).click();
+    const history = page.getByRole('table', { name: 'Runs' });
+    await history.getByRole('link', { name: `${JOB} (v1)` }).waitFor();
+    expect(consoleErrors.filter((e) => !e.includes('status of 400'))).toEqual([]);
+  });
+});
