@@ -71,6 +71,10 @@ export const startRunnerPool = (opts: { env: Readonly<Record<string, string>>; d
     return started;
   };
 
+  // Warm, as a runner worker should be: the first batch must not wait for the process to start.
+  ready = spawn();
+  ready.catch(() => undefined);
+
   return {
     run: async (env) => {
       ready ??= spawn();

@@ -1,14 +1,16 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../core/clock';
 import { trustedFingerprint } from '../core/inventory/targets-service';
 import type { CredentialStore, TargetStore } from '../core/ports/inventory-store';
+import type { CredentialMaterial } from '../core/inventory/credential-schema';
 import type { JobStore } from '../core/ports/job-store';
 import type { CredentialVault } from '../core/ports/vault';
 import type { OutputLog } from '../core/ports/output-log';
 import type { RunSealer } from '../core/ports/run-sealer';
 import type { HostPatch, RunStore } from '../core/ports/run-store';
 import type { BatchRequest } from '../core/runs/tasks';
-import { allHosts } from '../core/runs/tasks';
-import { errorHostStatuses, finishedRunStatuses, type HostStatus, type RunCounts } from '../core/runs/schema';
+import { allHosts, targetsById } from '../core/runs/tasks';
+import { errorHostStatuses, finishedRunStatuses, type HostStatus, type RunCounts, type StoredChunk } from '../core/runs/schema';
 import { runBatch, type BatchHostResult } from './executor/batch';
 import type { HostConnector, HostRunOptions, OutputSink, StepSpec } from './executor/types';
 import { sshAuthOf } from './ssh/connect-rules';
@@ -35,7 +37,7 @@ export interface RunBatchDeps {
   clock: Clock;
   /** Called every few seconds while the batch runs (Step Functions task heartbeat on AWS). */
   heartbeat?: (() => Promise<void>) | undefined;
-  options?: (HostRunOptions & { connectTimeoutMs?: number | undefined; pollIntervalMs?: number | undefined }) | undefined;
+  options?: (HostRunOptions & { connectTimeoutMs?: number | undefined; pollIntervalMs?: number | undefined; concurrentHandshakes?: number | undefined }) | undefined;
 }
 
 export interface BatchSummary {
@@ -46,8 +48,108 @@ export interface BatchSummary {
 }
 
 const HEARTBEAT_MS = 20_000;
+/** Two per core of the runner (a Fargate task has one or two). */
+const DEFAULT_CONCURRENT_HANDSHAKES = 4;
+
+/** At most `limit` of the given tasks at once, in the order they asked. */
+const semaphore = (limit: number) => {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    run: async <T>(task: () => Promise<T>): Promise<T> => {
+      if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+      else active += 1;
+      try {
+        return await task();
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else active -= 1;
+      }
+    },
+  };
+};
 
 const errorsIn = (counts: RunCounts): number => errorHostStatuses.reduce((sum, s) => sum + counts[s], 0);
+
+/**
+ * Count changes for the run, added up and written at most every 200 ms: one atomic addition for
+ * many hosts instead of two per host. `errors()` is the run's error count as last written plus this
+ * batch's errors not yet written, for max errors.
+ */
+const countBuffer = (runs: RunStore, runId: string, initialErrors: number) => {
+  let pending: Partial<Record<keyof RunCounts, number>> = {};
+  let known = initialErrors;
+  let inFlight = 0;
+  const errorsOf = (delta: Partial<Record<keyof RunCounts, number>>) => errorHostStatuses.reduce((sum, s) => sum + Math.max(0, delta[s] ?? 0), 0);
+  let timer: NodeJS.Timeout | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  const flush = () => {
+    timer = undefined;
+    const delta = pending;
+    pending = {};
+    if (Object.keys(delta).length === 0) return chain;
+    // Until the store answers, these errors are neither pending nor known.
+    const sent = errorsOf(delta);
+    inFlight += sent;
+    chain = chain.then(async () => {
+      try {
+        known = errorsIn(await runs.addCounts(runId, delta));
+      } finally {
+        inFlight -= sent;
+      }
+    });
+    return chain;
+  };
+  return {
+    add: (delta: Partial<Record<keyof RunCounts, number>>) => {
+      for (const [k, v] of Object.entries(delta) as [keyof RunCounts, number][]) pending[k] = (pending[k] ?? 0) + v;
+      timer ??= setTimeout(() => void flush().catch(() => undefined), 200);
+    },
+    errors: () => known + inFlight + errorsOf(pending),
+    close: async () => {
+      if (timer) clearTimeout(timer);
+      await flush();
+    },
+  };
+};
+
+/**
+ * Output chunks of all hosts of the batch go to the store together: a write waits up to 10 ms for
+ * others (or until 25 chunks wait) and one BatchWrite carries them all. Each host's writes still
+ * resolve in order, once its chunks are stored.
+ */
+const outputBatcher = (runs: RunStore, runId: string) => {
+  type Item = StoredChunk & { targetId: string };
+  let queue: { items: Item[]; done: () => void; failed: (e: unknown) => void }[] = [];
+  let queued = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const batch = queue;
+    queue = [];
+    queued = 0;
+    if (batch.length === 0) return;
+    runs.appendOutput(runId, batch.flatMap((b) => b.items)).then(
+      () => {
+        for (const b of batch) b.done();
+      },
+      (e: unknown) => {
+        for (const b of batch) b.failed(e);
+      },
+    );
+  };
+  return {
+    write: (items: Item[]) =>
+      new Promise<void>((done, failed) => {
+        queue.push({ items, done, failed });
+        queued += items.length;
+        if (queued >= 25) flush();
+        else timer ??= setTimeout(flush, 10);
+      }),
+  };
+};
 
 export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Promise<BatchSummary> => {
   const summary: BatchSummary = { runId: request.runId, batch: request.batch, hosts: 0, counts: {} };
@@ -70,6 +172,8 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
   const maxErrors = run.maxErrors ?? 0;
 
   const abort = new AbortController();
+  // Every host of the batch listens to it.
+  setMaxListeners(0, abort.signal);
   let stopReason: 'cancel' | 'deadline' | undefined;
   let errors = errorsIn(run.counts);
   const stop = (why: 'cancel' | 'deadline') => {
@@ -93,29 +197,44 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
   }, deps.options?.pollIntervalMs ?? 1000);
   const beat = deps.heartbeat === undefined ? undefined : setInterval(() => void deps.heartbeat?.().catch(() => undefined), HEARTBEAT_MS);
 
-  const count = async (delta: Partial<RunCounts>) => {
-    errors = Math.max(errors, errorsIn(await deps.runs.addCounts(run.id, delta)));
+  const counts = countBuffer(deps.runs, run.id, errors);
+  const handshakes = semaphore(deps.options?.concurrentHandshakes ?? DEFAULT_CONCURRENT_HANDSHAKES);
+  const targets = new Map((await targetsById(deps.targets, run.projectId, hosts.map((h) => h.targetId))).map((t) => [t.id, t]));
+  // Hosts share credentials: each is read (and its material opened) once per batch.
+  const logins = new Map<string, Promise<{ username: string; material: CredentialMaterial } | undefined>>();
+  const loginOf = (credentialId: string) => {
+    let login = logins.get(credentialId);
+    if (!login) {
+      login = deps.credentials.get(run.projectId, credentialId).then(async (c) => (c ? { username: c.username, material: await deps.vault.get({ projectId: run.projectId, credentialId: c.id }, c.secretVersion) } : undefined));
+      logins.set(credentialId, login);
+    }
+    return login;
   };
   const connectorOf = (targetId: string): HostConnector => async (signal) => {
-    const target = await deps.targets.get(run.projectId, targetId);
+    const target = targets.get(targetId);
     if (!target) throw new ConnectionError('DNS', 'The target was deleted during the run.');
-    const credential = target.credentialId === undefined ? undefined : await deps.credentials.get(run.projectId, target.credentialId);
-    if (!credential) throw new ConnectionError('AUTH_FAILED', 'The target has no usable credential.');
-    const material = await deps.vault.get({ projectId: run.projectId, credentialId: credential.id }, credential.secretVersion);
-    return connectSshSession({
+    const login = target.credentialId === undefined ? undefined : await loginOf(target.credentialId);
+    if (!login) throw new ConnectionError('AUTH_FAILED', 'The target has no usable credential.');
+    // Handshakes are CPU-bound: a few at a time finish sooner than all at once, so the first
+    // hosts' output comes early and the pool stays busy (see docs/performance.md).
+    return handshakes.run(() => connectSshSession({
       host: target.address,
       port: target.port,
-      username: target.username ?? credential.username,
-      auth: sshAuthOf(material),
+      username: target.username ?? login.username,
+      auth: sshAuthOf(login.material),
       hostKey: { expectedFingerprint: trustedFingerprint(target) },
       timeoutMs: deps.options?.connectTimeoutMs ?? 15_000,
       signal,
-    });
+    }));
   };
+  const stored = outputBatcher(deps.runs, run.id);
+  const outputOf = new Map<string, { lastSeq: number; outputBytes: number }>();
   const sinkOf = (targetId: string): OutputSink => ({
     write: async (chunks) => {
-      await deps.runs.appendOutput(run.id, targetId, chunks);
+      await stored.write(chunks.map((c) => ({ ...c, targetId })));
       await deps.outputLog.append(run.id, targetId, Buffer.concat(chunks.map((c) => c.data)));
+      const before = outputOf.get(targetId) ?? { lastSeq: 0, outputBytes: 0 };
+      outputOf.set(targetId, { lastSeq: chunks.at(-1)?.seq ?? before.lastSeq, outputBytes: before.outputBytes + chunks.reduce((n, c) => n + c.data.length, 0) });
     },
   });
   const statusOf = (r: BatchHostResult): HostStatus => (stopReason === 'deadline' && r.status === 'cancelled' ? 'timed_out' : r.status);
@@ -135,10 +254,10 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
         options: deps.options,
         admit: async (targetId) => {
           if (abort.signal.aborted) return stopReason === 'deadline' ? 'skip' : 'cancel';
-          if (errors > maxErrors) return 'skip';
+          if (Math.max(errors, counts.errors()) > maxErrors) return 'skip';
           const claimed = await deps.runs.updateHost(run.id, targetId, ['pending'], { status: 'running', startedAt: deps.clock.now().toISOString() });
           if (!claimed) return 'drop';
-          await count({ pending: -1, running: 1 });
+          counts.add({ pending: -1, running: 1 });
           return 'start';
         },
         onResult: async (r) => {
@@ -148,6 +267,7 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
             status,
             steps: r.steps,
             finishedAt: r.finishedAt,
+            ...outputOf.get(r.targetId),
             ...(last?.exitCode === undefined ? {} : { exitCode: last.exitCode }),
             ...(r.started && r.errorCategory !== undefined ? { errorCategory: r.errorCategory } : {}),
             ...(r.started && r.errorMessage !== undefined ? { errorMessage: r.errorMessage } : {}),
@@ -158,13 +278,14 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
           if (r.started) await deps.outputLog.finish(run.id, r.targetId);
           const written = await deps.runs.updateHost(run.id, r.targetId, [from], patch);
           if (!written) return;
-          await count({ [from]: -1, [status]: 1 });
+          counts.add({ [from]: -1, [status]: 1 });
           summary.hosts += 1;
           summary.counts[status] = (summary.counts[status] ?? 0) + 1;
         },
       },
     );
   } finally {
+    await counts.close();
     clearTimeout(deadlineTimer);
     clearInterval(poll);
     if (beat) clearInterval(beat);

@@ -70,6 +70,8 @@ const hostPatchFields = Object.keys({
   errorMessage: 0,
   startedAt: 0,
   finishedAt: 0,
+  lastSeq: 0,
+  outputBytes: 0,
 } satisfies Record<keyof HostPatch, 0>);
 
 interface Expression {
@@ -289,27 +291,8 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
       return item && RunHost.parse(stripKeys(item));
     },
 
-    appendOutput: async (runId, targetId, chunks) => {
-      const last = chunks.at(-1);
-      if (last === undefined) return;
-      const PK = outputPK(runId, targetId);
-      await batchPut(chunks.map(({ seq, stream, stepId, attempt, at, data }) => ({ PK, SK: seqKey(seq), seq, stream, stepId, attempt, at, data })));
-      // Only after every chunk is stored, so a reader that trusts lastSeq finds them all.
-      try {
-        await ddb.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: hostKey(runId, targetId),
-            UpdateExpression: 'SET lastSeq = :last ADD outputBytes :bytes',
-            // Without it the update would make a host item out of nothing.
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeValues: { ':last': last.seq, ':bytes': chunks.reduce((n, c) => n + c.data.length, 0) },
-          }),
-        );
-      } catch (e) {
-        if (isConditionFailure(e)) throw notFound('Run host', `${runId}/${targetId}`);
-        throw e;
-      }
+    appendOutput: async (runId, chunks) => {
+      await batchPut(chunks.map(({ targetId, seq, stream, stepId, attempt, at, data }) => ({ PK: outputPK(runId, targetId), SK: seqKey(seq), seq, stream, stepId, attempt, at, data })));
     },
 
     readOutput: async (runId, targetId, afterSeq, maxBytes) => {

@@ -32,11 +32,14 @@ export interface RunStore {
   /** Applies `patch` when the host's status is one of `from`; answers the updated host or undefined. */
   updateHost(runId: string, targetId: string, from: readonly HostStatus[], patch: HostPatch): Promise<RunHost | undefined>;
 
-  /** Stores chunks (in seq order, one writer per host) and moves the host's lastSeq and outputBytes. */
-  appendOutput(runId: string, targetId: string, chunks: readonly StoredChunk[]): Promise<void>;
+  /**
+   * Stores chunks of any hosts of the run (one write for many hosts: the runner batches them). The
+   * host's lastSeq and outputBytes move with its result (`updateHost`), not here.
+   */
+  appendOutput(runId: string, chunks: readonly (StoredChunk & { targetId: string })[]): Promise<void>;
   /** Chunks with seq > afterSeq, in order, until about maxBytes of data (at least one chunk when there is one). */
   readOutput(runId: string, targetId: string, afterSeq: number, maxBytes: number): Promise<StoredChunk[]>;
 }
 
 export type RunPatch = Partial<Pick<Run, 'status' | 'startedAt' | 'finishedAt' | 'error' | 'concurrency' | 'maxErrors'>>;
-export type HostPatch = Partial<Pick<RunHost, 'status' | 'steps' | 'exitCode' | 'errorCategory' | 'errorMessage' | 'startedAt' | 'finishedAt'>>;
+export type HostPatch = Partial<Pick<RunHost, 'status' | 'steps' | 'exitCode' | 'errorCategory' | 'errorMessage' | 'startedAt' | 'finishedAt' | 'lastSeq' | 'outputBytes'>>;

@@ -89,7 +89,9 @@ export const readRunOutput = async (deps: Pick<RunDeps, 'runs'>, projectId: stri
     status: host.status,
     items: chunks.map((c) => ({ seq: c.seq, stream: c.stream, stepId: c.stepId, attempt: c.attempt, at: c.at, data: c.data.toString('base64') })),
     nextCursor: String(last),
-    complete: finished && last >= host.lastSeq,
+    // A host's lastSeq is written with its result; one whose runner died has none, so its output
+    // is complete once a page comes back empty.
+    complete: finished && (chunks.length === 0 || (host.lastSeq > 0 && last >= host.lastSeq)),
   };
 };
 

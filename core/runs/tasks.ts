@@ -70,27 +70,33 @@ export const allHosts = async (runs: RunStore, runId: string, batch?: number): P
   return hosts;
 };
 
+/**
+ * The targets with these ids that still exist: a few are read one by one, many by reading the
+ * project's targets in pages of 100 (two reads instead of two hundred).
+ */
+export const targetsById = async (targets: TargetStore, projectId: string, ids: readonly string[]): Promise<Target[]> => {
+  if (ids.length === 0) return [];
+  if (ids.length <= 20) return (await Promise.all(ids.map((id) => targets.get(projectId, id)))).filter((t) => t !== undefined);
+  const wanted = new Set(ids);
+  return (await selectTargets({ targets }, projectId, {})).filter((t) => wanted.has(t.id));
+};
+
 const resolveTargets = async (deps: RunTaskDeps, run: Run): Promise<Target[]> => {
   const byId = new Map<string, Target>();
   if (run.targets.selector !== undefined) {
     for (const t of await selectTargets(deps, run.projectId, { selector: parseSelector(run.targets.selector) })) byId.set(t.id, t);
   }
-  for (const id of run.targets.targetIds ?? []) {
-    if (byId.has(id)) continue;
-    const t = await deps.targets.get(run.projectId, id);
-    // A target deleted since the run was asked for is simply not part of it.
-    if (t) byId.set(t.id, t);
-  }
+  // A target deleted since the run was asked for is simply not part of it.
+  for (const t of await targetsById(deps.targets, run.projectId, (run.targets.targetIds ?? []).filter((id) => !byId.has(id)))) byId.set(t.id, t);
   return [...byId.values()].filter((t) => t.enabled).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 };
 
 /** Why a host cannot run at all, decided before any runner starts. */
-const blockerOf = async (deps: RunTaskDeps, run: Run, target: Target, powershell: boolean): Promise<Pick<RunHost, 'errorCategory' | 'errorMessage'> | undefined> => {
+const blockerOf = (target: Target, powershell: boolean, credentials: ReadonlySet<string>): Pick<RunHost, 'errorCategory' | 'errorMessage'> | undefined => {
   if (target.protocol === 'winrm') return { errorCategory: 'PROTOCOL', errorMessage: 'Runs on WinRM targets are not available yet: the WinRM client is still being built.' };
   if (powershell) return { errorCategory: 'PROTOCOL', errorMessage: 'PowerShell steps need a WinRM target.' };
   if (target.credentialId === undefined) return { errorCategory: 'CREDENTIAL', errorMessage: 'The target has no credential.' };
-  const credential = await deps.credentials.get(run.projectId, target.credentialId);
-  if (!credential) return { errorCategory: 'CREDENTIAL', errorMessage: `The target's credential '${target.credentialId}' no longer exists.` };
+  if (!credentials.has(target.credentialId)) return { errorCategory: 'CREDENTIAL', errorMessage: `The target's credential '${target.credentialId}' no longer exists.` };
   return undefined;
 };
 
@@ -129,8 +135,10 @@ export const planRun = async (deps: RunTaskDeps, input: { runId: string }): Prom
 
   const runnable: Target[] = [];
   const blocked: RunHost[] = [];
+  const credentialIds = [...new Set(targets.flatMap((t) => (t.credentialId === undefined ? [] : [t.credentialId])))];
+  const existing = new Set((await Promise.all(credentialIds.map((id) => deps.credentials.get(run.projectId, id)))).flatMap((c) => (c ? [c.id] : [])));
   for (const t of targets) {
-    const blocker = await blockerOf(deps, run, t, powershell);
+    const blocker = blockerOf(t, powershell, existing);
     if (blocker) blocked.push({ runId: run.id, targetId: t.id, targetName: t.name, address: t.address, batch: 0, status: 'failed', steps: [], lastSeq: 0, outputBytes: 0, ...blocker, finishedAt: now });
     else runnable.push(t);
   }

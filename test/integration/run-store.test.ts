@@ -313,7 +313,7 @@ describe('DynamoDB run store on dynalite: hosts', () => {
 });
 
 describe('DynamoDB run store on dynalite: output', () => {
-  it('round-trips binary output byte for byte, invalid UTF-8 included, and moves the host', async () => {
+  it('round-trips binary output byte for byte, invalid UTF-8 included', async () => {
     const h = await plannedHost();
     const pooled = Buffer.from('héllo\n'); // a view into Node's shared pool
     const chunks = [
@@ -322,19 +322,18 @@ describe('DynamoDB run store on dynalite: output', () => {
       chunk(3, Buffer.from([0xed, 0xa0, 0x80, 0xf8, 0x88, 0x80, 0x80, 0x80]), { stepId: 'step-2', attempt: 2, at: at(2) }),
     ];
 
-    await store.appendOutput(h.runId, h.targetId, chunks);
+    await store.appendOutput(h.runId, chunks.map((c) => ({ ...c, targetId: h.targetId })));
     const read = await store.readOutput(h.runId, h.targetId, 0, 1024 * 1024);
 
     expect(read).toEqual(chunks);
     expect(read.map((c) => c.data.toString('hex'))).toEqual(chunks.map((c) => c.data.toString('hex')));
     expect(read.every((c) => Buffer.isBuffer(c.data))).toBe(true);
-    expect(await store.getHost(h.runId, h.targetId)).toMatchObject({ lastSeq: 3, outputBytes: pooled.length + 16 });
   });
 
   it('pages by sequence number and keeps a page within maxBytes, but never empty', async () => {
     const h = await plannedHost();
-    await store.appendOutput(h.runId, h.targetId, [1, 2, 3, 4, 5].map((seq) => chunk(seq, Buffer.alloc(1000, seq))));
-    await store.appendOutput(h.runId, h.targetId, [chunk(6, Buffer.alloc(5000, 6)), chunk(7, Buffer.alloc(10, 7))]);
+    await store.appendOutput(h.runId, [1, 2, 3, 4, 5].map((seq) => ({ ...chunk(seq, Buffer.alloc(1000, seq)), targetId: h.targetId })));
+    await store.appendOutput(h.runId, [chunk(6, Buffer.alloc(5000, 6)), chunk(7, Buffer.alloc(10, 7))].map((c) => ({ ...c, targetId: h.targetId })));
     const seqs = async (afterSeq: number, maxBytes: number) => (await store.readOutput(h.runId, h.targetId, afterSeq, maxBytes)).map((c) => c.seq);
 
     const fromStart = await seqs(0, 2500);
@@ -350,17 +349,21 @@ describe('DynamoDB run store on dynalite: output', () => {
     expect(oversized).toEqual([6]);
     expect(rest).toEqual([7]);
     expect(caughtUp).toEqual([]);
-    expect(await store.getHost(h.runId, h.targetId)).toMatchObject({ lastSeq: 7, outputBytes: 10010 });
   });
 
-  it('refuses output for a host that was never planned, without making one', async () => {
-    const runId = ids.next('run');
-    const targetId = ids.next('tgt');
+  it('stores chunks of several hosts in one call, each under its own host', async () => {
+    const [a, b] = [await plannedHost(), await plannedHost()];
+    const other = { ...b, runId: a.runId };
+    await store.putHosts([other]);
 
-    const appending = store.appendOutput(runId, targetId, [chunk(1, Buffer.from('x'))]);
+    await store.appendOutput(a.runId, [
+      { ...chunk(1, Buffer.from('a1')), targetId: a.targetId },
+      { ...chunk(1, Buffer.from('b1')), targetId: other.targetId },
+      { ...chunk(2, Buffer.from('a2')), targetId: a.targetId },
+    ]);
 
-    await expect(appending).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect(await store.getHost(runId, targetId)).toBeUndefined();
+    expect((await store.readOutput(a.runId, a.targetId, 0, 1024)).map((c) => c.data.toString())).toEqual(['a1', 'a2']);
+    expect((await store.readOutput(a.runId, other.targetId, 0, 1024)).map((c) => c.data.toString())).toEqual(['b1']);
   });
 
   it('stores 10 MB as 64 KiB chunks and reads it back byte-exact in 4 MiB pages', async () => {
@@ -370,7 +373,7 @@ describe('DynamoDB run store on dynalite: output', () => {
     const chunks = Array.from({ length: output.length / size }, (_, i) => chunk(i + 1, output.subarray(i * size, (i + 1) * size)));
 
     // As the runner would: a few appends in order.
-    for (let i = 0; i < chunks.length; i += 40) await store.appendOutput(h.runId, h.targetId, chunks.slice(i, i + 40));
+    for (let i = 0; i < chunks.length; i += 40) await store.appendOutput(h.runId, chunks.slice(i, i + 40).map((c) => ({ ...c, targetId: h.targetId })));
     const pages: StoredChunk[][] = [];
     for (let afterSeq = 0; ; ) {
       const page = await store.readOutput(h.runId, h.targetId, afterSeq, 4 * 1024 * 1024);
@@ -381,6 +384,5 @@ describe('DynamoDB run store on dynalite: output', () => {
 
     expect(pages.map((p) => p.length)).toEqual([64, 64, 32]);
     expect(Buffer.concat(pages.flat().map((c) => c.data)).equals(output)).toBe(true);
-    expect(await store.getHost(h.runId, h.targetId)).toMatchObject({ lastSeq: 160, outputBytes: output.length });
   });
 });

@@ -45,6 +45,8 @@ export interface KeyPair {
 export interface TestSshd {
   readonly host: string;
   readonly port: number;
+  /** Every port it listens on (the first is `port`). */
+  readonly ports: readonly number[];
   /** Who the tests log in as: `opsc-test` as root, else the current user. */
   readonly username: string;
   /** Set when started with `{ password: true }`. */
@@ -249,7 +251,11 @@ const stopChild = (child: ChildProcess): Promise<void> =>
     child.kill('SIGTERM');
   });
 
-export const startTestSshd = async (opts: { password?: boolean } = {}): Promise<TestSshd> => {
+/**
+ * `ports`: how many ports the one sshd listens on (OpenSSH allows 16 listening sockets), for the
+ * benchmark's many "hosts". `quiet`: log only errors (the benchmark makes thousands of connections).
+ */
+export const startTestSshd = async (opts: { password?: boolean; ports?: number; quiet?: boolean } = {}): Promise<TestSshd> => {
   if (!existsSync(SSHD_PATH)) throw new Error(`${SSHD_PATH} is missing: install openssh-server (.ci/run does)`);
   const privileged = isRoot();
   const username = privileged ? TEST_USER : userInfo().username;
@@ -298,10 +304,12 @@ export const startTestSshd = async (opts: { password?: boolean } = {}): Promise<
     }
 
     const [major, minor] = await sshdVersion();
-    const config = (port: number) =>
+    const config = (ports: readonly number[]) =>
       [
         `ListenAddress ${LOOPBACK}`,
-        `Port ${port}`,
+        ...ports.map((p) => `Port ${String(p)}`),
+        // Many clients at once (the benchmark runs 50 handshakes side by side); the default drops some after 10.
+        'MaxStartups 1000',
         `HostKey ${hostKey.privateKeyPath}`,
         `PidFile ${path.join(dir, 'sshd.pid')}`,
         `AuthorizedKeysFile ${authorizedKeys}`,
@@ -320,7 +328,7 @@ export const startTestSshd = async (opts: { password?: boolean } = {}): Promise<
         'AllowTcpForwarding no',
         'AllowAgentForwarding no',
         'AcceptEnv OPSC_*',
-        'LogLevel VERBOSE',
+        `LogLevel ${opts.quiet ? 'ERROR' : 'VERBOSE'}`,
         // OpenSSH 9.8 penalizes addresses with failed or unauthenticated connections; the tests make such connections on purpose.
         ...(major > 9 || (major === 9 && minor >= 8) ? ['PerSourcePenalties no'] : []),
         '',
@@ -329,18 +337,21 @@ export const startTestSshd = async (opts: { password?: boolean } = {}): Promise<
     // The port is free when chosen but could be taken before sshd binds it: try again on another.
     let child: ChildProcess | undefined;
     let port = 0;
+    let ports: number[] = [];
     let output = '';
     for (let attempt = 1; ; attempt += 1) {
-      port = await freePort();
+      ports = [];
+      for (let i = 0; i < (opts.ports ?? 1); i++) ports.push(await freePort());
+      port = ports[0] ?? 0;
       const configPath = path.join(dir, 'sshd_config');
-      writeFileSync(configPath, config(port), { mode: 0o600 });
+      writeFileSync(configPath, config(ports), { mode: 0o600 });
       output = '';
       const started = spawn(SSHD_PATH, ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
       started.stderr.on('data', (d: Buffer) => {
         output += d.toString();
       });
       try {
-        await waitForPort(port, started, () => output);
+        for (const p of ports) await waitForPort(p, started, () => output);
         child = started;
         break;
       } catch (e) {
@@ -355,6 +366,7 @@ export const startTestSshd = async (opts: { password?: boolean } = {}): Promise<
     return {
       host: LOOPBACK,
       port,
+      ports,
       username,
       password,
       hostKeyFingerprint: hostKey.fingerprint,

@@ -1,0 +1,259 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import ssh2 from 'ssh2';
+import { startStack } from '../local/stack';
+import { quietLogger } from '../test/support/fakes';
+import { request, signIn } from '../test/support/http';
+import { startTestSshd, type TestSshd } from '../test/support/sshd';
+
+/**
+ * `npm run bench`: fan-out of `uname -n` to N loopback "hosts" (one sshd on 16 ports, many targets
+ * per port, a dedicated user) through the whole local product — API, the job-run state machine, the
+ * runner process, output in the store — and, in the same run and at the same parallelism, plain
+ * ssh2, parallel-ssh and Ansible. Prints wall time, hosts per second, client CPU per host and each
+ * line's ratio to plain ssh2, plus the product's time from POST to the first output byte stored.
+ * Results are recorded in docs/performance.md.
+ */
+const SIZES = (process.env.BENCH_SIZES ?? '50,200,500').split(',').map(Number);
+const PEERS = new Set((process.env.BENCH_PEERS ?? 'ssh2,product,pssh,ansible').split(','));
+const PARALLELISM = Number(process.env.BENCH_PARALLELISM ?? 50);
+const exec = promisify(execFile);
+const TICKS_PER_SECOND = 100;
+
+interface Line {
+  peer: string;
+  hosts: number;
+  wallMs: number;
+  cpuMs: number;
+  ok: number;
+  firstOutputMs?: number;
+  note?: string;
+}
+
+/** CPU time (user + system) of a process, from /proc (clock ticks → ms). */
+const processCpuMs = (pid: number | undefined): number => {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${String(pid)}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+};
+const selfCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+const hostsOf = (sshd: TestSshd, n: number) => Array.from({ length: n }, (_, i) => ({ name: `h${String(i + 1).padStart(4, '0')}`, port: sshd.ports[i % sshd.ports.length] ?? sshd.port }));
+
+// ---------------------------------------------------------------------------------------------
+// Plain ssh2: one connection per host, exec, read, close; a pool of PARALLELISM.
+
+const plainSsh2 = async (sshd: TestSshd, n: number): Promise<Line> => {
+  const hosts = hostsOf(sshd, n);
+  let next = 0;
+  let ok = 0;
+  const one = (port: number) =>
+    new Promise<void>((resolve) => {
+      const client = new ssh2.Client();
+      let out = '';
+      client
+        .on('ready', () => {
+          client.exec('uname -n', (err, stream) => {
+            if (err) {
+              client.end();
+              resolve();
+              return;
+            }
+            stream.on('data', (d: Buffer) => (out += d.toString())).on('close', () => {
+              if (out.length > 0) ok += 1;
+              client.end();
+              resolve();
+            });
+            stream.stderr.resume();
+          });
+        })
+        .on('error', () => {
+          resolve();
+        })
+        .connect({ host: '127.0.0.1', port, username: sshd.username, privateKey: sshd.clientKey.privateKey, readyTimeout: 30_000 });
+    });
+  const cpu0 = selfCpuMs();
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(PARALLELISM, n) }, async () => {
+      for (let i = next++; i < hosts.length; i = next++) await one(hosts[i]?.port ?? 0);
+    }),
+  );
+  return { peer: 'plain ssh2', hosts: n, wallMs: performance.now() - t0, cpuMs: selfCpuMs() - cpu0, ok };
+};
+
+// ---------------------------------------------------------------------------------------------
+// External tools: CPU of the tool and its children, as the shell that waited for them sees it.
+
+const runTool = async (command: string): Promise<{ wallMs: number; cpuMs: number; stdout: string }> => {
+  const t0 = performance.now();
+  // The shell waits for the tool, then reports its children's CPU (cutime + cstime).
+  const { stdout } = await exec('sh', ['-c', `${command}; echo; echo OPSC-CPU $(cut -d' ' -f16,17 /proc/$$/stat)`], { maxBuffer: 64 * 1024 * 1024 });
+  const wallMs = performance.now() - t0;
+  const [, u, s] = /OPSC-CPU (\d+) (\d+)/.exec(stdout) ?? [];
+  return { wallMs, cpuMs: ((Number(u) + Number(s)) * 1000) / TICKS_PER_SECOND, stdout };
+};
+
+const which = async (cmd: string) => exec('sh', ['-c', `command -v ${cmd}`]).then(() => true, () => false);
+
+const ensureTool = async (cmd: string, pkg: string): Promise<boolean> => {
+  if (await which(cmd)) return true;
+  if (process.getuid?.() !== 0) return false;
+  console.log(`installing ${pkg} from Debian for the comparison…`);
+  await exec('apt-get', ['install', '-y', '--no-install-recommends', pkg], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).catch(() => undefined);
+  return which(cmd);
+};
+
+const sshOptions = (key: string) => `-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -i ${key}`;
+
+const parallelSsh = async (sshd: TestSshd, n: number, work: string): Promise<Line> => {
+  const hostsFile = path.join(work, `pssh-${String(n)}.txt`);
+  writeFileSync(hostsFile, hostsOf(sshd, n).map((h) => `127.0.0.1:${String(h.port)}`).join('\n'));
+  const r = await runTool(`parallel-ssh -h ${hostsFile} -l ${sshd.username} -p ${String(PARALLELISM)} -t 60 -i -x "${sshOptions(sshd.clientKey.privateKeyPath)}" uname -n 2>/dev/null`);
+  return { peer: 'parallel-ssh', hosts: n, wallMs: r.wallMs, cpuMs: r.cpuMs, ok: (r.stdout.match(/\[SUCCESS\]/g) ?? []).length };
+};
+
+const ansible = async (sshd: TestSshd, n: number, work: string): Promise<Line> => {
+  const inventory = path.join(work, `ansible-${String(n)}.ini`);
+  writeFileSync(inventory, `[all]\n${hostsOf(sshd, n).map((h) => `${h.name} ansible_host=127.0.0.1 ansible_port=${String(h.port)}`).join('\n')}\n`);
+  const env = `ANSIBLE_HOST_KEY_CHECKING=False ANSIBLE_SSH_ARGS='-o UserKnownHostsFile=/dev/null -o ControlMaster=no' ANSIBLE_PYTHON_INTERPRETER=auto_silent ANSIBLE_LOCAL_TEMP=${work}/ansible-tmp`;
+  const r = await runTool(`${env} ansible all -i ${inventory} -u ${sshd.username} --private-key ${sshd.clientKey.privateKeyPath} -f ${String(PARALLELISM)} -m command -a 'uname -n' 2>/dev/null`);
+  return { peer: 'ansible', hosts: n, wallMs: r.wallMs, cpuMs: r.cpuMs, ok: (r.stdout.match(/\| CHANGED \|/g) ?? []).length };
+};
+
+// ---------------------------------------------------------------------------------------------
+// The product: targets and a job over the API, then POST a run and wait for it.
+
+const startProduct = async (sshd: TestSshd, work: string) => {
+  const dataDir = mkdtempSync(path.join(work, 'product-'));
+  const admin = { email: 'bench@example.com', password: 'Bench!Passw0rd-long' };
+  // Setup creates hundreds of targets in a burst; the measured part makes few requests.
+  const stack = await startStack({ dataDir, port: 0, logger: quietLogger(), admin, fastPasswordHashing: true, rateLimit: { ratePerSecond: 10_000, burst: 10_000 } });
+  const close = async () => {
+    await stack.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const token = await signIn(stack.url, admin.email, admin.password);
+    const api = async (method: string, route: string, body?: unknown) => {
+      const res = await request(stack.url, method, route, { token, ...(body === undefined ? {} : { body }) });
+      if (res.status >= 300) throw new Error(`${method} ${route}: ${String(res.status)} ${res.text}`);
+      return res.json();
+    };
+    const projectId = String((await api('POST', '/v1/projects', { name: 'bench' })).id);
+    const p = (route: string) => `/v1/projects/${projectId}${route}`;
+    const credentialId = String((await api('POST', p('/credentials'), { name: 'bench key', kind: 'ssh-key', username: sshd.username, privateKey: sshd.clientKey.privateKey })).id);
+    let made = 0;
+    const run = async (n: number): Promise<Line> => {
+      for (const h of hostsOf(sshd, n).slice(made)) {
+        await api('POST', p('/targets'), { name: h.name, address: '127.0.0.1', port: h.port, protocol: 'ssh', credentialId, hostKeyFingerprint: sshd.hostKeyFingerprint, tags: { bench: 'yes' } });
+      }
+      made = Math.max(made, n);
+      const names = hostsOf(sshd, n).map((h) => h.name);
+      const jobId = String((await api('POST', p('/jobs'), { name: `uname ${String(n)}`, targets: { selector: `bench=yes` }, concurrency: PARALLELISM, maxErrors: '100%', steps: [{ kind: 'command', content: 'uname -n' }] })).id);
+      // The run names the first n targets explicitly.
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await api('GET', p(`/targets?selector=bench%3Dyes&limit=100${cursor ? `&cursor=${cursor}` : ''}`));
+        for (const t of page.items as { id: string; name: string }[]) if (names.includes(t.name)) ids.push(t.id);
+        cursor = page.nextCursor as string | undefined;
+      } while (cursor !== undefined);
+      const firstId = ids[0] ?? '';
+
+      const runnerPid = stack.runnerPid();
+      const runnerCpu0 = processCpuMs(runnerPid);
+      const selfCpu0 = selfCpuMs();
+      const cpu0 = selfCpu0 + runnerCpu0;
+      const t0 = performance.now();
+      const run = await api('POST', p(`/jobs/${jobId}/runs`), { targets: { targetIds: ids } });
+      const runId = String(run.id);
+      let firstOutputMs: number | undefined;
+      let status = String(run.status);
+      let counts: Record<string, number> = {};
+      while (!['succeeded', 'failed', 'cancelled', 'timed_out'].includes(status)) {
+        if (firstOutputMs === undefined) {
+          const out = await request(stack.url, 'GET', p(`/runs/${runId}/output?targetId=${firstId}`), { token });
+          if (out.status === 200 && (out.json().items as unknown[]).length > 0) firstOutputMs = performance.now() - t0;
+          else if (out.status !== 404 && out.status !== 200) throw new Error(out.text);
+        }
+        await new Promise((r) => setTimeout(r, firstOutputMs === undefined ? 10 : 50));
+        const now = await api('GET', p(`/runs/${runId}`));
+        status = String(now.status);
+        counts = now.counts as Record<string, number>;
+      }
+      const wallMs = performance.now() - t0;
+      const cpuMs = selfCpuMs() + processCpuMs(stack.runnerPid()) - cpu0;
+      if (process.env.BENCH_DEBUG) console.log(`product ${String(n)}: runner process ${String(processCpuMs(stack.runnerPid()) - runnerCpu0)} ms CPU, the rest ${String(selfCpuMs() - selfCpu0)} ms`);
+      return { peer: 'OpsConductor', hosts: n, wallMs, cpuMs, ok: counts.succeeded ?? 0, ...(firstOutputMs === undefined ? {} : { firstOutputMs }) };
+    };
+    return { run, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+
+const table = (lines: readonly Line[]) => {
+  const rows = [['peer', 'hosts', 'ok', 'wall s', 'hosts/s', 'client CPU ms/host', 'wall vs ssh2', 'first output']];
+  for (const l of lines) {
+    const base = lines.find((b) => b.peer === 'plain ssh2' && b.hosts === l.hosts);
+    rows.push([
+      l.peer,
+      String(l.hosts),
+      String(l.ok),
+      (l.wallMs / 1000).toFixed(2),
+      ((l.hosts * 1000) / l.wallMs).toFixed(1),
+      (l.cpuMs / l.hosts).toFixed(1),
+      base ? `${(l.wallMs / base.wallMs).toFixed(2)}×` : '',
+      l.firstOutputMs === undefined ? (l.note ?? '') : `${l.firstOutputMs.toFixed(0)} ms`,
+    ]);
+  }
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`).join('\n');
+};
+
+const main = async () => {
+  const work = mkdtempSync(path.join(tmpdir(), 'opsc-bench-'));
+  const sshd = await startTestSshd({ ports: 16, quiet: true });
+  try {
+    const havePssh = await ensureTool('parallel-ssh', 'pssh');
+    const haveAnsible = await ensureTool('ansible', 'ansible-core');
+    console.log(`fan-out of 'uname -n', parallelism ${String(PARALLELISM)}, sizes ${SIZES.join(', ')}, on ${(await exec('nproc')).stdout.trim()} cores`);
+    if (!havePssh) console.log('parallel-ssh is not installed (apt-get install pssh, as root): skipped');
+    if (!haveAnsible) console.log('ansible is not installed (apt-get install ansible-core, as root): skipped');
+    const lines: Line[] = [];
+    // Warm-up: the first handshakes pay for key parsing and sshd's first forks.
+    await plainSsh2(sshd, Math.min(20, SIZES[0] ?? 20));
+    const product = await startProduct(sshd, work);
+    try {
+      for (const n of SIZES) {
+        if (PEERS.has('ssh2')) lines.push(await plainSsh2(sshd, n));
+        if (PEERS.has('product')) lines.push(await product.run(n));
+        if (havePssh && PEERS.has('pssh')) lines.push(await parallelSsh(sshd, n, work));
+        if (haveAnsible && PEERS.has('ansible')) lines.push(await ansible(sshd, n, work));
+        console.log(table(lines.filter((l) => l.hosts === n)));
+      }
+    } finally {
+      await product.close();
+    }
+    console.log(`\n${table(lines)}`);
+  } finally {
+    await sshd.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+};
+
+await main();
