@@ -56,9 +56,21 @@ export const createFileOutputLog = (dataDir: string): OutputLog => {
     return next;
   };
 
+  // Each run's folder is made once, not for every host (hundreds of mkdir and chmod calls).
+  const runDirs = new Map<string, Promise<string>>();
+  const runDir = (runId: string) => {
+    let dir = runDirs.get(runId);
+    if (!dir) {
+      dir = ownerOnlyDir(dataDir, 'runs').then((runs) => ownerOnlyDir(runs, runId));
+      dir.catch(() => runDirs.delete(runId));
+      runDirs.set(runId, dir);
+    }
+    return dir;
+  };
+
   const openPart = async (runId: string, targetId: string): Promise<FileHandle> => {
     const { part, log } = files(runId, targetId);
-    await ownerOnlyDir(await ownerOnlyDir(dataDir, 'runs'), runId);
+    await runDir(runId);
     const finished = await stat(log).then(
       () => true,
       (e: unknown) => {
