@@ -1,14 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
-import { launchChromium, newBrowserContext, seriousViolations } from '../support/browser';
+import { launchChromium, seriousViolations, signedInPage } from '../support/browser';
 import { signIn as apiSignIn } from '../support/http';
 import { startLocalStack } from '../support/local-stack';
 import { startTestSshd, type TestSshd } from '../support/sshd';
 import { JobEditorPage } from './pages/JobEditorPage';
 import { JobsPage } from './pages/JobsPage';
 import { RunPage } from './pages/RunPage';
-import { SignInPage } from './pages/SignInPage';
 
 /**
  * Jobs and runs in the console, in headless Chromium against a started local stack and a real
@@ -71,16 +70,7 @@ describe('jobs and runs (browser)', () => {
     });
 
     browser = await launchChromium();
-    const context = await newBrowserContext(browser, { width: 1440, height: 960 });
-    page = await context.newPage();
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') consoleErrors.push(msg.text());
-    });
-    page.on('pageerror', (err) => consoleErrors.push(err.message));
-    const signIn = new SignInPage(page);
-    await signIn.open(baseUrl);
-    await signIn.signIn(ADMIN.username, ADMIN.password);
-    await page.getByRole('heading', { level: 1, name: /^Projects/ }).waitFor();
+    page = await signedInPage(browser, baseUrl, ADMIN, consoleErrors, { width: 1440, height: 960 });
   }, 240_000);
 
   afterAll(async () => {

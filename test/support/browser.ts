@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { SignInPage } from '../e2e/pages/SignInPage';
 
 /** Headless system Chromium, as the browser tests drive it (downloads are impossible here). */
 export const launchChromium = (): Promise<Browser> =>
@@ -34,4 +35,24 @@ export const seriousViolations = async (page: Page): Promise<string[]> => {
 export const pageText = async (page: Page): Promise<string> => {
   const values = await page.evaluate<string[]>("Array.from(document.querySelectorAll('input, textarea')).map((e) => e.value)");
   return `${await page.content()}\n${values.join('\n')}`;
+};
+
+/** A page signed in to the console as `user`, its console errors and page errors collected in `errors`. */
+export const signedInPage = async (
+  browser: Browser,
+  baseUrl: string,
+  user: { username: string; password: string },
+  errors: string[],
+  viewport?: { width: number; height: number },
+): Promise<Page> => {
+  const page = await (await newBrowserContext(browser, viewport)).newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  const signIn = new SignInPage(page);
+  await signIn.open(baseUrl);
+  await signIn.signIn(user.username, user.password);
+  await page.getByRole('heading', { level: 1, name: /^Projects/ }).waitFor();
+  return page;
 };
