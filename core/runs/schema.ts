@@ -112,13 +112,22 @@ export const RunHost = z.object({
 });
 export type RunHost = z.infer<typeof RunHost>;
 
-/** One stored piece of a host's output, the executor's OutputChunk as kept. */
+/**
+ * Output of one stream of one step attempt, in order: what the executor produces and the store
+ * keeps. `data` is the exact bytes the host wrote (after redaction), never decoded: a chunk can end
+ * in the middle of a UTF-8 character and the next one carries the rest, so a consumer decodes the
+ * concatenation (or a streaming TextDecoder), never a chunk on its own.
+ */
 export interface StoredChunk {
+  /** 1, 2, 3… per host run, across steps, attempts and both streams, without gaps. */
   seq: number;
   stream: 'stdout' | 'stderr';
   stepId: string;
+  /** 1 for the first try of a step, 2 for its first retry… */
   attempt: number;
+  /** When the first byte of the chunk arrived (ISO 8601 UTC). */
   at: string;
+  /** At most the executor's `maxChunkBytes` (64 KiB by default). */
   data: Buffer;
 }
 

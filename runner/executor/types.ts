@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock';
+import type { StoredChunk } from '../../core/runs/schema';
 import type { ConnectionErrorCategory } from '../ssh/connection-error';
 
 /**
@@ -55,25 +56,8 @@ export interface HostSession {
  */
 export type HostConnector = (signal: AbortSignal) => Promise<HostSession>;
 
-/**
- * Output of one stream of one step attempt, in order. `data` is the exact bytes the host wrote
- * (after redaction), never decoded: a chunk can end in the middle of a UTF-8 character and the next
- * one carries the rest, so a consumer decodes the concatenation (or a streaming TextDecoder), never
- * a chunk on its own. The sink decides how to store it (DynamoDB binary attribute, base64 in JSON,
- * a blob append).
- */
-export interface OutputChunk {
-  /** 1, 2, 3… per host run, across steps, attempts and both streams, without gaps. */
-  seq: number;
-  stream: 'stdout' | 'stderr';
-  stepId: string;
-  /** 1 for the first try of a step, 2 for its first retry… */
-  attempt: number;
-  /** When the first byte of the chunk arrived (ISO 8601 UTC). */
-  at: string;
-  /** At most `maxChunkBytes` (64 KiB by default). */
-  data: Buffer;
-}
+/** Output as core defines it (core/runs/schema.ts); the sink decides how to store it. */
+export type OutputChunk = StoredChunk;
 
 /**
  * Where output goes. `write` is called with chunks in `seq` order, one call at a time (the next
