@@ -64,6 +64,7 @@ export const routes = [
   { id: 'getRun', method: 'GET', path: '/v1/projects/{projectId}/runs/{runId}', handler: 'runs', permission: 'runs:read' },
   { id: 'listRunHosts', method: 'GET', path: '/v1/projects/{projectId}/runs/{runId}/hosts', handler: 'runs', permission: 'runs:read' },
   { id: 'getRunOutput', method: 'GET', path: '/v1/projects/{projectId}/runs/{runId}/output', handler: 'runs', permission: 'runs:read' },
+  { id: 'getRunOutputs', method: 'GET', path: '/v1/projects/{projectId}/runs/{runId}/outputs', handler: 'runs', permission: 'runs:read' },
   { id: 'cancelRun', method: 'POST', path: '/v1/projects/{projectId}/runs/{runId}/cancel', handler: 'runs', permission: 'runs:cancel' },
   { id: 'retryRun', method: 'POST', path: '/v1/projects/{projectId}/runs/{runId}/retry', handler: 'runs', permission: 'runs:start' },
   { id: 'getSettings', method: 'GET', path: '/v1/settings', handler: 'settings', permission: 'settings:read' },

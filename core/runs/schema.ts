@@ -158,3 +158,33 @@ export const OutputQuery = z.strictObject({
   /** Upper bound on the bytes of output in one page. */
   maxBytes: z.coerce.number().int().min(1024).max(4 * 1024 * 1024).default(1024 * 1024),
 });
+
+/** `cursors=tgt_…:12,tgt_…:0`: several hosts' output in one request (the console's all-hosts view). */
+export const OutputsQuery = z.strictObject({
+  cursors: z
+    .string()
+    .max(100 * 40)
+    .transform((text, ctx) => {
+      const pairs = text.split(',').filter((p) => p !== '');
+      const parsed: { targetId: string; afterSeq: number }[] = [];
+      for (const [i, pair] of pairs.entries()) {
+        const m = /^(tgt_[0-9A-HJKMNP-TV-Z]{26}):(\d{1,10})$/.exec(pair);
+        if (!m?.[1] || m[2] === undefined) {
+          ctx.addIssue({ code: 'custom', message: `item ${String(i + 1)} must be <targetId>:<sequence number>` });
+          return z.NEVER;
+        }
+        parsed.push({ targetId: m[1], afterSeq: Number(m[2]) });
+      }
+      if (parsed.length === 0 || parsed.length > 100) {
+        ctx.addIssue({ code: 'custom', message: 'must name 1 to 100 hosts' });
+        return z.NEVER;
+      }
+      if (new Set(parsed.map((p) => p.targetId)).size !== parsed.length) {
+        ctx.addIssue({ code: 'custom', message: 'must name each host once' });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  /** Upper bound on the bytes of output in the whole answer, shared among the hosts. */
+  maxBytes: z.coerce.number().int().min(1024).max(4 * 1024 * 1024).default(1024 * 1024),
+});

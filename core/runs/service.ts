@@ -73,6 +73,21 @@ export const listRunHosts = async (
   return deps.runs.listHosts(runId, query);
 };
 
+const outputPage = async (deps: Pick<RunDeps, 'runs'>, host: RunHost, afterSeq: number, maxBytes: number) => {
+  const chunks = await deps.runs.readOutput(host.runId, host.targetId, afterSeq, maxBytes);
+  const last = chunks.at(-1)?.seq ?? afterSeq;
+  const finished = !['pending', 'running'].includes(host.status);
+  return {
+    targetId: host.targetId,
+    status: host.status,
+    items: chunks.map((c) => ({ seq: c.seq, stream: c.stream, stepId: c.stepId, attempt: c.attempt, at: c.at, data: c.data.toString('base64') })),
+    nextCursor: String(last),
+    // A host's lastSeq is written with its result; one whose runner died has none, so its output
+    // is complete once a page comes back empty.
+    complete: finished && (chunks.length === 0 || (host.lastSeq > 0 && last >= host.lastSeq)),
+  };
+};
+
 /**
  * A page of one host's output after `afterSeq`. `nextCursor` is always given, so a reader can keep
  * polling while the host runs; `complete` says the host has finished and nothing more will come.
@@ -81,18 +96,29 @@ export const readRunOutput = async (deps: Pick<RunDeps, 'runs'>, projectId: stri
   await mustGetRun(deps, projectId, runId);
   const host = await deps.runs.getHost(runId, targetId);
   if (!host) throw notFound('Host of this run', targetId);
-  const chunks = await deps.runs.readOutput(runId, targetId, afterSeq, maxBytes);
-  const last = chunks.at(-1)?.seq ?? afterSeq;
-  const finished = !['pending', 'running'].includes(host.status);
-  return {
-    targetId,
-    status: host.status,
-    items: chunks.map((c) => ({ seq: c.seq, stream: c.stream, stepId: c.stepId, attempt: c.attempt, at: c.at, data: c.data.toString('base64') })),
-    nextCursor: String(last),
-    // A host's lastSeq is written with its result; one whose runner died has none, so its output
-    // is complete once a page comes back empty.
-    complete: finished && (chunks.length === 0 || (host.lastSeq > 0 && last >= host.lastSeq)),
-  };
+  return outputPage(deps, host, afterSeq, maxBytes);
+};
+
+/** Pages of several hosts' output at once, the byte budget shared among them. */
+export const readRunOutputs = async (deps: Pick<RunDeps, 'runs'>, projectId: string, runId: string, cursors: readonly { targetId: string; afterSeq: number }[], maxBytes: number) => {
+  await mustGetRun(deps, projectId, runId);
+  const hosts = new Map((await allHostsOf(deps, runId)).map((h) => [h.targetId, h]));
+  const missing = cursors.filter((c) => !hosts.has(c.targetId)).map((c) => c.targetId);
+  if (missing.length > 0) throw new AppError('NOT_FOUND', 'Some hosts are not part of this run.', { targetIds: missing });
+  const share = Math.max(16 * 1024, Math.floor(maxBytes / cursors.length));
+  const items = await Promise.all(cursors.map(async (c) => outputPage(deps, hosts.get(c.targetId) as RunHost, c.afterSeq, share)));
+  return { items };
+};
+
+const allHostsOf = async (deps: Pick<RunDeps, 'runs'>, runId: string): Promise<RunHost[]> => {
+  const hosts: RunHost[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.runs.listHosts(runId, { limit: 1000, cursor });
+    hosts.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return hosts;
 };
 
 /** Fingerprint of a request, without secure values (a hash of a short secret could be reversed). */
@@ -226,13 +252,7 @@ export const retryRun = async (
 ): Promise<{ run: Run; created: boolean }> => {
   const original = await mustGetRun(deps, projectId, runId);
   if (!finishedRunStatuses.includes(original.status)) throw conflict('The run is still going; retry it once it has finished.', { status: original.status });
-  const targetIds: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.runs.listHosts(runId, { limit: 1000, cursor });
-    targetIds.push(...page.items.filter((h) => h.status !== 'succeeded').map((h) => h.targetId));
-    cursor = page.nextCursor;
-  } while (cursor !== undefined);
+  const targetIds = (await allHostsOf(deps, runId)).filter((h) => h.status !== 'succeeded').map((h) => h.targetId);
   if (targetIds.length === 0) throw conflict('Every host of the run succeeded: there is nothing to retry.');
   if (targetIds.length > 1000) throw new AppError('UNPROCESSABLE', `${targetIds.length} hosts did not succeed; a retry takes at most 1000.`);
   const job = await deps.jobs.getVersion(projectId, original.jobId, original.jobVersion);

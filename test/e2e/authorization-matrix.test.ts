@@ -144,6 +144,7 @@ const calls: Record<RouteId, (f: Fixture) => { method?: string; path: string; bo
   getRun: (f) => ({ path: `/v1/projects/${f.projectId}/runs/${f.ghostRun}`, allowed: isRunNotFound }),
   listRunHosts: (f) => ({ path: `/v1/projects/${f.projectId}/runs/${f.ghostRun}/hosts`, allowed: isRunNotFound }),
   getRunOutput: (f) => ({ path: `/v1/projects/${f.projectId}/runs/${f.ghostRun}/output?targetId=${f.targetId}`, allowed: isRunNotFound }),
+  getRunOutputs: (f) => ({ path: `/v1/projects/${f.projectId}/runs/${f.ghostRun}/outputs?cursors=${f.targetId}:0`, allowed: isRunNotFound }),
   cancelRun: (f) => ({ path: `/v1/projects/${f.projectId}/runs/${f.ghostRun}/cancel`, allowed: isRunNotFound }),
   retryRun: (f) => ({ path: `/v1/projects/${f.projectId}/runs/${f.ghostRun}/retry`, body: { matrix: 1 }, allowed: isValidationFailure }),
 };

@@ -114,6 +114,28 @@ describe('runs', () => {
     expect(out).toContain('oops');
   });
 
+  it('reads several hosts\' output in one request, the same bytes as one host at a time', async () => {
+    const jobId = await job({ name: 'several', targets: { selector: 'group=basic' }, steps: [{ kind: 'command', content: 'echo "from $(hostname)"; seq 1 3' }] });
+    const run = await waitForRun(String((await api('POST', p(`/jobs/${jobId}/runs`), {})).json().id));
+    const hosts = await hostsOf(run.id);
+
+    const both = await api('GET', p(`/runs/${run.id}/outputs?cursors=${hosts.map((h) => `${h.targetId}:0`).join(',')}`));
+    const unknown = await api('GET', p(`/runs/${run.id}/outputs?cursors=tgt_00000000000000000000000000:0`));
+    const malformed = await api('GET', p(`/runs/${run.id}/outputs?cursors=nonsense`));
+
+    expect(both.status).toBe(200);
+    const items = both.json().items as { targetId: string; complete: boolean; items: { data: string }[] }[];
+    expect(items.map((i) => i.targetId)).toEqual(hosts.map((h) => h.targetId));
+    for (const item of items) {
+      expect(item.complete).toBe(true);
+      const bytes = Buffer.concat(item.items.map((c) => Buffer.from(c.data, 'base64')));
+      expect(bytes.equals(await outputOf(run.id, item.targetId))).toBe(true);
+    }
+    expect(unknown.status).toBe(404);
+    expect(malformed.status).toBe(400);
+    expect(malformed.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED', details: [{ location: 'query', path: 'cursors' }] } });
+  });
+
   it('records each host\'s exit code, and an unreachable host does not hold up the others', async () => {
     const good = await target('mixed-good', { group: 'mixed' });
     const closed = await target('mixed-closed', { group: 'mixed' }, await freePort());

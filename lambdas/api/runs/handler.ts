@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../../core/errors';
-import { HostListQuery, IdempotencyKey, JobRunsPath, OutputQuery, RunListQuery, RunPath, StartRunInput } from '../../../core/runs/schema';
-import { cancelRun, getRun, listRunHosts, listRuns, readRunOutput, retryRun, runView, startRun, type RunDeps } from '../../../core/runs/service';
+import { HostListQuery, IdempotencyKey, JobRunsPath, OutputQuery, OutputsQuery, RunListQuery, RunPath, StartRunInput } from '../../../core/runs/schema';
+import { cancelRun, getRun, listRunHosts, listRuns, readRunOutput, readRunOutputs, retryRun, runView, startRun, type RunDeps } from '../../../core/runs/service';
 import { ProjectPath } from '../../../core/projects/schema';
 import { apiHandler, json, operation, type HttpDeps } from '../http';
 
@@ -52,6 +52,11 @@ export const makeRunsHandler = (deps: RunDeps & HttpDeps) =>
         query: OutputQuery,
         handle: async ({ path, query }) =>
           json(await readRunOutput(deps, path.projectId, path.runId, query.targetId, query.cursor === undefined ? 0 : Number(query.cursor), query.maxBytes)),
+      }),
+      getRunOutputs: operation({
+        path: RunPath,
+        query: OutputsQuery,
+        handle: async ({ path, query }) => json(await readRunOutputs(deps, path.projectId, path.runId, query.cursors, query.maxBytes)),
       }),
       cancelRun: operation({
         path: RunPath,
