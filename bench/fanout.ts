@@ -187,7 +187,7 @@ const startProduct = async (sshd: TestSshd, work: string) => {
           if (out.status === 200 && (out.json().items as unknown[]).length > 0) firstOutputMs = performance.now() - t0;
           else if (out.status !== 404 && out.status !== 200) throw new Error(out.text);
         }
-        await new Promise((r) => setTimeout(r, firstOutputMs === undefined ? 10 : 200));
+        await new Promise((r) => setTimeout(r, firstOutputMs === undefined ? 10 : 250));
         const now = await api('GET', p(`/runs/${runId}`));
         status = String(now.status);
         counts = now.counts as Record<string, number>;
