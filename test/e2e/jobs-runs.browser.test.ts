@@ -14,13 +14,15 @@ import { RunPage } from './pages/RunPage';
  * OpenSSH sshd on loopback (credential and target seeded over the API). As an admin: create a job
  * in the editor (the API's validation shows first), run it from its page, and watch the run page
  * show the host succeed and its output lines arrive. The jobs list, the editor and the run page
- * pass axe.
+ * pass axe. Then a second target on the same sshd matches the job's selector too, and a new run's
+ * "All hosts" view shows both hosts' lines interleaved, each prefixed with its host's name.
  */
 jest.setTimeout(120_000);
 
 const ADMIN = { username: 'admin', email: 'admin@example.com', password: 'C0nsole!JobsRuns-Passw0rd' };
 const PROJECT = 'Jobs and runs';
 const TARGET = 'ssh-jobs';
+const SECOND_TARGET = 'ssh-second';
 const JOB = 'Count to three';
 const COMMAND = 'for i in 1 2 3; do echo line-$i; sleep 0.3; done';
 
@@ -35,6 +37,8 @@ describe('jobs and runs (browser)', () => {
   let page: Page;
   let baseUrl = '';
   let projectId = '';
+  let credentialId = '';
+  let post: (url: string, body: unknown) => Promise<string> = () => Promise.reject(new Error('not signed in'));
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
@@ -43,7 +47,7 @@ describe('jobs and runs (browser)', () => {
     stack = await startLocalStack({ env: { OPSC_ADMIN_EMAIL: ADMIN.email, OPSC_ADMIN_PASSWORD: ADMIN.password } });
     baseUrl = stack.baseUrl;
     const token = await apiSignIn(baseUrl, ADMIN.username, ADMIN.password);
-    const post = async (url: string, body: unknown): Promise<string> => {
+    post = async (url: string, body: unknown): Promise<string> => {
       const res = await fetch(`${baseUrl}${url}`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
@@ -53,7 +57,7 @@ describe('jobs and runs (browser)', () => {
       return ((await res.json()) as { id: string }).id;
     };
     projectId = await post('/v1/projects', { name: PROJECT, description: 'Jobs for the browser test' });
-    const credentialId = await post(`/v1/projects/${projectId}/credentials`, {
+    credentialId = await post(`/v1/projects/${projectId}/credentials`, {
       name: 'key',
       kind: 'ssh-key',
       username: sshd.username,
@@ -126,6 +130,44 @@ describe('jobs and runs (browser)', () => {
     await sideNav(page).getByRole('link', { name: 'Runs', exact: true }).click();
     const history = page.getByRole('table', { name: 'Runs' });
     await history.getByRole('link', { name: `${JOB} (v1)` }).waitFor();
+    expect(consoleErrors.filter((e) => !e.includes('status of 400'))).toEqual([]);
+  });
+
+  it('shows every host’s output interleaved in the All hosts view', async () => {
+    if (sshd === undefined) throw new Error('no sshd');
+    await post(`/v1/projects/${projectId}/targets`, {
+      name: SECOND_TARGET,
+      address: '127.0.0.1',
+      port: sshd.port,
+      protocol: 'ssh',
+      credentialId,
+      tags: { env: 'e2e' },
+      hostKeyFingerprint: sshd.hostKeyFingerprint,
+    });
+    const jobs = new JobsPage(page);
+    await jobs.open(baseUrl, projectId);
+    await jobs.openJob(JOB);
+    await page.getByRole('heading', { level: 1, name: JOB }).waitFor();
+    const run = new RunPage(page);
+    await run.runButton.click();
+    await run.startButton.click();
+    await run.heading(JOB).waitFor();
+
+    await run.showAllHosts();
+    await run.allHostsOutput().waitFor();
+    for (const host of [TARGET, SECOND_TARGET]) {
+      await run.host(host).getByText('succeeded', { exact: true }).waitFor({ timeout: 30_000 });
+      for (const n of [1, 2, 3]) await run.allHostsLine(host, `line-${n}`).waitFor();
+    }
+    await run.status.getByText('succeeded', { exact: true }).waitFor();
+    // Each line once: three per host.
+    await page.getByText('6 lines', { exact: true }).waitFor();
+    expect(await run.viewButton('All hosts').getAttribute('aria-pressed')).toBe('true');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Choosing a host in the table shows its output alone again.
+    await run.host(SECOND_TARGET).getByRole('radio').check();
+    await run.line(SECOND_TARGET, 'line-3').waitFor();
     expect(consoleErrors.filter((e) => !e.includes('status of 400'))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 
-/** The job page's Run dialog and the run page: status, counts, hosts, one host's output. */
+/** The job page's Run dialog and the run page: status, counts, hosts, one host's output or all hosts'. */
 export class RunPage {
   readonly runButton: Locator;
   readonly runDialog: Locator;
@@ -30,5 +30,23 @@ export class RunPage {
 
   line(hostName: string, text: string): Locator {
     return this.output(hostName).getByText(text, { exact: true });
+  }
+
+  /** The output panel's choice between the selected host and all hosts. */
+  viewButton(view: 'Selected host' | 'All hosts'): Locator {
+    return this.page.getByRole('button', { name: view, exact: true });
+  }
+
+  async showAllHosts(): Promise<void> {
+    await this.viewButton('All hosts').click();
+  }
+
+  allHostsOutput(): Locator {
+    return this.page.getByRole('region', { name: 'Output of all hosts' });
+  }
+
+  /** A line of the all-hosts view: `[host] text`. */
+  allHostsLine(hostName: string, text: string): Locator {
+    return this.allHostsOutput().getByText(`[${hostName}] ${text}`, { exact: true });
   }
 }

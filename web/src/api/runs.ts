@@ -60,6 +60,14 @@ export interface OutputPage {
   complete: boolean;
 }
 
+/** Several hosts' output at once: one page per requested host. */
+export interface OutputPages {
+  items: OutputPage[];
+}
+
+/** At most this many hosts per outputs request. */
+export const MAX_OUTPUT_HOSTS = 100;
+
 export interface StartRunInput {
   parameters: Record<string, string | number | boolean>;
   confirmDangerous?: boolean;
@@ -86,6 +94,12 @@ export const runsApi = (api: ApiClient) => ({
     api.get<Page<RunHost>>(`${runPath(projectId, runId)}/hosts`, { query: { limit: 1000 }, ...signalOf(signal) }),
   output: (projectId: string, runId: string, targetId: string, cursor: string | undefined, signal?: AbortSignal) =>
     api.get<OutputPage>(`${runPath(projectId, runId)}/output`, { query: { targetId, cursor }, ...signalOf(signal) }),
+  /** The output of up to MAX_OUTPUT_HOSTS hosts after their cursors (the last sequence number held, 0 for none). */
+  outputs: (projectId: string, runId: string, cursors: readonly { targetId: string; cursor: string }[], signal?: AbortSignal) =>
+    api.get<OutputPages>(`${runPath(projectId, runId)}/outputs`, {
+      query: { cursors: cursors.map((c) => `${c.targetId}:${c.cursor}`).join(',') },
+      ...signalOf(signal),
+    }),
   cancel: (projectId: string, runId: string) => api.request<Run>('POST', `${runPath(projectId, runId)}/cancel`),
   retry: (projectId: string, runId: string, confirmDangerous: boolean, idempotencyKey: string) =>
     api.post<Run>(`${runPath(projectId, runId)}/retry`, { confirmDangerous }, { headers: { 'Idempotency-Key': idempotencyKey } }),

@@ -6,6 +6,7 @@ import ContentLayout from '@cloudscape-design/components/content-layout';
 import Header from '@cloudscape-design/components/header';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
 import Link from '@cloudscape-design/components/link';
+import SegmentedControl from '@cloudscape-design/components/segmented-control';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
 import { useState } from 'react';
@@ -19,12 +20,13 @@ import { jobHref, runHref } from '../../app/routes';
 import { useApi } from '../../app/services';
 import { DateTime } from '../../components/DateTime';
 import { ProjectGate } from '../project/components/ProjectGate';
+import { AllHostsOutput } from './components/AllHostsOutput';
 import { HostOutput } from './components/HostOutput';
 import { HostsTable } from './components/HostsTable';
 import { RunStatusIndicator, statusText } from './components/status';
 import { useRun } from './hooks/use-run';
 
-/** One run (/projects/<id>/runs/<runId>): status and counts, live while it runs; its hosts; a host's output. */
+/** One run (/projects/<id>/runs/<runId>): status and counts, live while it runs; its hosts; a host's output, or all hosts' interleaved. */
 export const RunPage = ({ projectId, runId }: { projectId: string; runId: string }) => (
   <ProjectGate projectId={projectId}>{(project, abilities) => <RunView key={runId} projectId={project.id} runId={runId} abilities={abilities} />}</ProjectGate>
 );
@@ -47,6 +49,7 @@ const RunView = ({ projectId, runId, abilities }: { projectId: string; runId: st
   const flash = useFlash();
   const { run, hosts, error, refresh, setRun } = useRun(projectId, runId);
   const [selected, setSelected] = useState<string | undefined>(undefined);
+  const [outputView, setOutputView] = useState<'host' | 'all'>('host');
   const [acting, setActing] = useState(false);
   const [retryKey, setRetryKey] = useState(() => crypto.randomUUID());
   const [needsConfirm, setNeedsConfirm] = useState(false);
@@ -65,6 +68,20 @@ const RunView = ({ projectId, runId, abilities }: { projectId: string; runId: st
 
   const finished = finishedRunStatuses.includes(run.status);
   const host = hosts.find((h) => h.targetId === selected) ?? hosts[0];
+
+  const viewChoice = (
+    <SegmentedControl
+      label="Output of"
+      selectedId={outputView}
+      onChange={(event) => {
+        setOutputView(event.detail.selectedId === 'all' ? 'all' : 'host');
+      }}
+      options={[
+        { id: 'host', text: 'Selected host' },
+        { id: 'all', text: 'All hosts' },
+      ]}
+    />
+  );
 
   const cancel = async () => {
     setActing(true);
@@ -179,8 +196,20 @@ const RunView = ({ projectId, runId, abilities }: { projectId: string; runId: st
             ]}
           />
         </Container>
-        <HostsTable hosts={hosts} selected={host?.targetId} onSelect={setSelected} />
-        {host !== undefined && <HostOutput key={host.targetId} projectId={projectId} runId={runId} host={host} />}
+        <HostsTable
+          hosts={hosts}
+          selected={outputView === 'all' ? undefined : host?.targetId}
+          onSelect={(targetId) => {
+            setSelected(targetId);
+            setOutputView('host');
+          }}
+        />
+        {host !== undefined &&
+          (outputView === 'all' ? (
+            <AllHostsOutput projectId={projectId} runId={runId} hosts={hosts} finished={finished} actions={viewChoice} />
+          ) : (
+            <HostOutput key={host.targetId} projectId={projectId} runId={runId} host={host} actions={viewChoice} />
+          ))}
       </SpaceBetween>
     </ContentLayout>
   );

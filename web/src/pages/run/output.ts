@@ -4,8 +4,11 @@ export interface OutputLine {
   stderr: boolean;
 }
 
-/** About this many lines are kept per host (up to 10,000 more between trims); older ones are dropped (the count is shown). */
+/** About this many lines are kept per view (up to 10,000 more between trims); older ones are dropped (the count is shown). */
 export const MAX_LINES = 200_000;
+
+type Stream = 'stdout' | 'stderr';
+const streams = ['stdout', 'stderr'] as const;
 
 const fromBase64 = (b64: string): Uint8Array => {
   const binary = atob(b64);
@@ -15,50 +18,74 @@ const fromBase64 = (b64: string): Uint8Array => {
 };
 
 /**
- * Turns a host's output chunks (base64 bytes, stdout and stderr interleaved) into lines. Each
+ * Turns one host's output chunks (base64 bytes, stdout and stderr interleaved) into lines. Each
  * stream has its own streaming TextDecoder and its own unfinished last line, so a character or a
  * line split across chunks comes out whole.
  */
-export class LineBuffer {
-  readonly lines: OutputLine[] = [];
-  dropped = 0;
+export class HostDecoder {
   private readonly decoders = { stdout: new TextDecoder('utf-8'), stderr: new TextDecoder('utf-8') };
   private readonly partial = { stdout: '', stderr: '' };
 
-  push(stream: 'stdout' | 'stderr', base64: string): void {
-    this.add(stream, this.decoders[stream].decode(fromBase64(base64), { stream: true }));
+  /** The lines a chunk finishes. */
+  push(stream: Stream, base64: string): OutputLine[] {
+    return this.add(stream, this.decoders[stream].decode(fromBase64(base64), { stream: true }));
   }
 
   /** The output is complete: flush the decoders and the unfinished lines. */
-  end(): void {
-    for (const stream of ['stdout', 'stderr'] as const) {
-      this.add(stream, this.decoders[stream].decode());
+  end(): OutputLine[] {
+    const lines: OutputLine[] = [];
+    for (const stream of streams) {
+      lines.push(...this.add(stream, this.decoders[stream].decode()));
       if (this.partial[stream] !== '') {
-        this.append(this.partial[stream], stream === 'stderr');
+        lines.push({ text: this.partial[stream], stderr: stream === 'stderr' });
         this.partial[stream] = '';
       }
     }
+    return lines;
   }
 
-  /** Lines plus the unfinished ones, for display while output is still coming. */
+  /** The unfinished lines, for display while output is still coming. */
   pendingLines(): OutputLine[] {
-    return (['stdout', 'stderr'] as const).filter((s) => this.partial[s] !== '').map((s) => ({ text: this.partial[s], stderr: s === 'stderr' }));
+    return streams.filter((s) => this.partial[s] !== '').map((s) => ({ text: this.partial[s], stderr: s === 'stderr' }));
   }
 
-  private add(stream: 'stdout' | 'stderr', text: string): void {
-    if (text === '') return;
+  private add(stream: Stream, text: string): OutputLine[] {
+    if (text === '') return [];
     const parts = (this.partial[stream] + text).split('\n');
     this.partial[stream] = parts.pop() ?? '';
-    for (const part of parts) this.append(part.endsWith('\r') ? part.slice(0, -1) : part, stream === 'stderr');
+    return parts.map((part) => ({ text: part.endsWith('\r') ? part.slice(0, -1) : part, stderr: stream === 'stderr' }));
   }
+}
 
-  private append(text: string, stderr: boolean): void {
-    this.lines.push({ text, stderr });
+/** The lines a view shows, the oldest dropped past MAX_LINES (counted). */
+export class LineStore {
+  readonly lines: OutputLine[] = [];
+  dropped = 0;
+
+  append(lines: readonly OutputLine[]): void {
+    for (const line of lines) this.lines.push(line);
     // Trimmed in batches: splicing the front of a large array for every line would be quadratic.
     if (this.lines.length > MAX_LINES + 10_000) {
       const excess = this.lines.length - MAX_LINES;
       this.lines.splice(0, excess);
       this.dropped += excess;
     }
+  }
+}
+
+/** One host's lines: its decoder feeding a store. */
+export class LineBuffer extends LineStore {
+  private readonly decoder = new HostDecoder();
+
+  push(stream: Stream, base64: string): void {
+    this.append(this.decoder.push(stream, base64));
+  }
+
+  end(): void {
+    this.append(this.decoder.end());
+  }
+
+  pendingLines(): OutputLine[] {
+    return this.decoder.pendingLines();
   }
 }
