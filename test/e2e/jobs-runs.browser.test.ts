@@ -38,6 +38,7 @@ describe('jobs and runs (browser)', () => {
   let baseUrl = '';
   let projectId = '';
   let credentialId = '';
+  let targetId = '';
   let post: (url: string, body: unknown) => Promise<string> = () => Promise.reject(new Error('not signed in'));
   const consoleErrors: string[] = [];
 
@@ -63,7 +64,7 @@ describe('jobs and runs (browser)', () => {
       username: sshd.username,
       privateKey: sshd.clientKey.privateKey,
     });
-    await post(`/v1/projects/${projectId}/targets`, {
+    targetId = await post(`/v1/projects/${projectId}/targets`, {
       name: TARGET,
       address: '127.0.0.1',
       port: sshd.port,
@@ -169,5 +170,30 @@ describe('jobs and runs (browser)', () => {
     await run.host(SECOND_TARGET).getByRole('radio').check();
     await run.line(SECOND_TARGET, 'line-3').waitFor();
     expect(consoleErrors.filter((e) => !e.includes('status of 400'))).toEqual([]);
+  });
+
+  it('keeps 100,000 lines of one host in a window: only the lines in view are in the page', async () => {
+    const jobId = await post(`/v1/projects/${projectId}/jobs`, { name: 'Count far', targets: { targetIds: [targetId] }, steps: [{ kind: 'command', content: 'seq 1 100000' }] });
+    const runId = await post(`/v1/projects/${projectId}/jobs/${jobId}/runs`, {});
+    const run = new RunPage(page);
+
+    await page.goto(`${baseUrl}/projects/${projectId}/runs/${runId}`);
+    await run.host(TARGET).getByText('succeeded', { exact: true }).waitFor({ timeout: 30_000 });
+    await page.getByText('100,000 lines', { exact: true }).waitFor({ timeout: 30_000 });
+    const output = run.output(TARGET);
+    // It follows the end: the last line is shown, the first is not in the page at all.
+    await run.line(TARGET, '100000').waitFor();
+    const rendered = await output.locator('div[style*="white-space: pre"]').count();
+
+    expect(rendered).toBeGreaterThan(10);
+    expect(rendered).toBeLessThan(200);
+    expect(await run.line(TARGET, '1').count()).toBe(0);
+
+    // Scrolling to the middle brings the middle lines in and keeps the page small.
+    await output.evaluate((el: { scrollTop: number }) => {
+      el.scrollTop = 49_990 * 18;
+    });
+    await run.line(TARGET, '50000').waitFor();
+    expect(await output.locator('div[style*="white-space: pre"]').count()).toBeLessThan(200);
   });
 });
