@@ -109,6 +109,7 @@ describe('jobs and runs (browser)', () => {
     expect(await editor.stepContent(1).getAttribute('aria-invalid')).toBe('true');
 
     await editor.fill({ name: JOB, selector: 'env=e2e', command: COMMAND });
+    await editor.selectorPreview().getByText(`Matches 1 target: ${TARGET}`).waitFor();
     await editor.save();
     await page.getByRole('heading', { level: 1, name: JOB }).waitFor();
     await page.getByText(`Job “${JOB}” was saved (version 1).`).waitFor();

@@ -27,6 +27,11 @@ export class JobEditorPage {
     await this.stepContent(1).fill(job.command);
   }
 
+  /** What the selector matches, shown under its field as it is typed. */
+  selectorPreview(): Locator {
+    return this.page.getByTestId('selector-preview');
+  }
+
   /** An error shown next to a field (FormField's error text). */
   error(text: string | RegExp): Locator {
     return this.page.getByText(text, { exact: true });

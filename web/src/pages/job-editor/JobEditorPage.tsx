@@ -22,7 +22,9 @@ import { TextField, optionalLabel } from '../../components/TextField';
 import { ProjectGate } from '../project/components/ProjectGate';
 import { DangerWarnings } from '../jobs/components/DangerWarnings';
 import { ParametersEditor } from './components/ParametersEditor';
+import { SelectorPreview } from './components/SelectorPreview';
 import { StepsEditor } from './components/StepsEditor';
+import { useSelectorPreview } from './hooks/use-selector-preview';
 import { emptyForm, fieldsOf, formOf, inputOf, type JobForm } from './form';
 
 /** Create a job (/projects/<id>/jobs/new) or edit one (/projects/<id>/jobs/<jobId>/edit). */
@@ -42,6 +44,7 @@ const JobEditor = ({ projectId, jobId, abilities }: { projectId: string; jobId: 
   const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
   const [formError, setFormError] = useState<string | undefined>(undefined);
   const [conflict, setConflict] = useState(false);
+  const preview = useSelectorPreview(projectId, form?.selector ?? '');
   usePageLabel(original?.name);
 
   const load = useCallback(
@@ -189,6 +192,7 @@ const JobEditor = ({ projectId, jobId, abilities }: { projectId: string; jobId: 
                   set({ selector });
                 }}
               />
+              <SelectorPreview preview={preview} />
               <ColumnLayout columns={2}>
                 <TextField
                   label="Concurrency"
