@@ -1,7 +1,7 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { InvalidToken, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { createDynamoCredentialStore, createDynamoTargetStore } from '../adapters/aws/inventory-store';
 import { createDynamoJobStore } from '../adapters/aws/job-store';
 import { createKmsRunSealer } from '../adapters/aws/kms-run-sealer';
@@ -36,8 +36,14 @@ const main = async () => {
       sealer: createKmsRunSealer({ kms: new KMSClient({}), keyId: requireEnv('RUNS_KMS_KEY_ID') }),
       outputLog: createS3OutputLog({ s3: new S3Client({}), bucket: requireEnv('OUTPUT_BUCKET') }),
       clock: systemClock,
+      // Only an answer that the task is over stops the batch; a throttled or lost heartbeat does not.
       heartbeat: async () => {
-        await sfn.send(new SendTaskHeartbeatCommand({ taskToken: token }));
+        try {
+          await sfn.send(new SendTaskHeartbeatCommand({ taskToken: token }));
+        } catch (e) {
+          if (e instanceof TaskTimedOut || e instanceof TaskDoesNotExist || e instanceof InvalidToken) throw e;
+          logger.warn('heartbeat not sent', { error: e as Error });
+        }
       },
     },
     request,

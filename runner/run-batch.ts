@@ -37,7 +37,7 @@ export interface RunBatchDeps {
   clock: Clock;
   /** Called every few seconds while the batch runs (Step Functions task heartbeat on AWS). */
   heartbeat?: (() => Promise<void>) | undefined;
-  options?: (HostRunOptions & { connectTimeoutMs?: number | undefined; pollIntervalMs?: number | undefined; concurrentHandshakes?: number | undefined }) | undefined;
+  options?: (HostRunOptions & { connectTimeoutMs?: number | undefined; pollIntervalMs?: number | undefined; concurrentHandshakes?: number | undefined; heartbeatIntervalMs?: number | undefined }) | undefined;
 }
 
 export interface BatchSummary {
@@ -174,11 +174,12 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
   const abort = new AbortController();
   // Every host of the batch listens to it.
   setMaxListeners(0, abort.signal);
-  let stopReason: 'cancel' | 'deadline' | undefined;
+  let stopReason: 'cancel' | 'deadline' | 'abandoned' | undefined;
   let errors = errorsIn(run.counts);
-  const stop = (why: 'cancel' | 'deadline') => {
+  const reasons = { cancel: 'The run was cancelled.', deadline: 'The run reached its timeout.', abandoned: 'The state machine no longer waits for this batch.' };
+  const stop = (why: 'cancel' | 'deadline' | 'abandoned') => {
     stopReason ??= why;
-    abort.abort(new Error(why === 'cancel' ? 'The run was cancelled.' : 'The run reached its timeout.'));
+    abort.abort(new Error(reasons[why]));
   };
   if (run.cancelRequested) stop('cancel');
   const untilDeadline = Date.parse(request.deadline) - deps.clock.now().getTime();
@@ -195,7 +196,16 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
       () => undefined,
     );
   }, deps.options?.pollIntervalMs ?? 1000);
-  const beat = deps.heartbeat === undefined ? undefined : setInterval(() => void deps.heartbeat?.().catch(() => undefined), HEARTBEAT_MS);
+  // A refused heartbeat means the state machine gave up on this batch (its hosts are being marked
+  // lost): stop the steps on the hosts rather than let them run unobserved.
+  const beat =
+    deps.heartbeat === undefined
+      ? undefined
+      : setInterval(() => {
+          void deps.heartbeat?.().catch(() => {
+            stop('abandoned');
+          });
+        }, deps.options?.heartbeatIntervalMs ?? HEARTBEAT_MS);
 
   const counts = countBuffer(deps.runs, run.id, errors);
   const handshakes = semaphore(deps.options?.concurrentHandshakes ?? DEFAULT_CONCURRENT_HANDSHAKES);
