@@ -7,7 +7,7 @@ import type { Permission } from './identity/policy';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A handler is one Lambda (lambdas/api/<name>/) serving every route of one resource. */
-export const handlerNames = ['health', 'me', 'projects', 'users', 'members', 'api-keys', 'settings', 'credentials', 'targets', 'jobs', 'runs'] as const;
+export const handlerNames = ['health', 'me', 'projects', 'users', 'members', 'api-keys', 'settings', 'credentials', 'targets', 'jobs', 'runs', 'events', 'audit'] as const;
 export type HandlerName = (typeof handlerNames)[number];
 
 export interface RouteDef {
@@ -69,6 +69,12 @@ export const routes = [
   { id: 'retryRun', method: 'POST', path: '/v1/projects/{projectId}/runs/{runId}/retry', handler: 'runs', permission: 'runs:start' },
   { id: 'getSettings', method: 'GET', path: '/v1/settings', handler: 'settings', permission: 'settings:read' },
   { id: 'updateSettings', method: 'PATCH', path: '/v1/settings', handler: 'settings', permission: 'settings:manage' },
+  { id: 'listProjectAudit', method: 'GET', path: '/v1/projects/{projectId}/audit', handler: 'audit', permission: 'audit:read' },
+  { id: 'exportProjectAudit', method: 'GET', path: '/v1/projects/{projectId}/audit/export', handler: 'audit', permission: 'audit:read' },
+  { id: 'listAudit', method: 'GET', path: '/v1/audit', handler: 'audit', permission: 'audit:readAll' },
+  { id: 'exportAudit', method: 'GET', path: '/v1/audit/export', handler: 'audit', permission: 'audit:readAll' },
+  { id: 'getEventCatalog', method: 'GET', path: '/v1/events/catalog', handler: 'events', permission: 'events:read' },
+  { id: 'testEventPattern', method: 'POST', path: '/v1/events/test-pattern', handler: 'events', permission: 'events:read' },
 ] as const satisfies readonly RouteDef[];
 
 export type Route = (typeof routes)[number];

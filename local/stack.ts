@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { createDynamoAuditStore, type DynamoAuditStore } from '../adapters/aws/audit-store';
 import { createDynamoApiKeyStore, createDynamoMemberStore, createDynamoUserAccessStore } from '../adapters/aws/access-store';
 import { createDynamoCredentialStore, createDynamoTargetStore } from '../adapters/aws/inventory-store';
 import { createDynamoJobStore } from '../adapters/aws/job-store';
@@ -18,6 +19,8 @@ import { createIdGenerator } from '../core/ids';
 import type { HandlerName } from '../core/routes';
 import { createTokenBuckets, defaultRateLimit, type RateLimit } from '../core/throttling';
 import { makeApiKeysHandler } from '../lambdas/api/api-keys/handler';
+import { makeAuditHandler } from '../lambdas/api/audit/handler';
+import { makeAuditConsumer } from '../lambdas/audit-consumer/handler';
 import { makeCredentialsHandler } from '../lambdas/api/credentials/handler';
 import { makeHealthHandler } from '../lambdas/api/health/handler';
 import { makeJobsHandler } from '../lambdas/api/jobs/handler';
@@ -28,6 +31,7 @@ import { makeRunsHandler } from '../lambdas/api/runs/handler';
 import { makeSettingsHandler } from '../lambdas/api/settings/handler';
 import { makeTargetsHandler } from '../lambdas/api/targets/handler';
 import { makeUsersHandler } from '../lambdas/api/users/handler';
+import { makeEventsHandler } from '../lambdas/api/events/handler';
 import { makeAuthorizer } from '../lambdas/authorizer/handler';
 import { createTokenVerifier } from '../lambdas/authorizer/verifier';
 import { runnerConnectionTester, runnerNetworkScanner } from '../runner/connection-tester';
@@ -65,6 +69,8 @@ export interface RunningStack {
   url: string;
   /** The local runner process (tests kill it to see its hosts end lost). */
   runnerPid(): number | undefined;
+  /** The audit store (tests seed records and run the sweep through it). */
+  audit: DynamoAuditStore;
   admin: { created: boolean; username: string; generatedPassword?: string };
   close(): Promise<void>;
 }
@@ -128,9 +134,11 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
     });
     const admin = await idp.ensureAdmin(opts.admin ?? {});
 
+    // Durable: events are logged in <data>/events before delivery, retried, dead-lettered (docs/events.md).
     const bus = createLocalEventBus({
       clock,
       ids,
+      dataDir: opts.dataDir,
       onDeliveryError: (rule, event, error) => {
         logger.error('event delivery failed', { rule, eventId: event.id, detailType: event['detail-type'], error: error as Error });
       },
@@ -147,6 +155,25 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
     cleanups.push(() => bus.drain());
 
     const table = { ddb: dynamo.doc, tableName: dynamo.tableName };
+    // The audit trail: every event becomes a record, as the EventBridge rule does on AWS (cdk/lib/audit.ts).
+    const audit = createDynamoAuditStore(table);
+    bus.addRule({ name: 'audit-trail', pattern: { source: [{ prefix: 'opsconductor.' }] }, target: makeAuditConsumer({ audit, logger }) });
+    // dynalite has no TTL: expired records are swept at start and hourly (reads filter them meanwhile).
+    const sweepAudit = () =>
+      audit.sweepExpired(clock.now()).then(
+        (deleted) => {
+          if (deleted > 0) logger.info('expired audit records swept', { deleted });
+        },
+        (error: unknown) => {
+          logger.error('audit sweep failed', { error: error as Error });
+        },
+      );
+    await sweepAudit();
+    const auditSweep = setInterval(() => void sweepAudit(), 60 * 60 * 1000);
+    auditSweep.unref();
+    cleanups.push(() => {
+      clearInterval(auditSweep);
+    });
     const members = createDynamoMemberStore(table);
     const apiKeys = createDynamoApiKeyStore(table);
     const userAccess = createDynamoUserAccessStore(table);
@@ -212,6 +239,8 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       targets: makeTargetsHandler(deps),
       jobs: makeJobsHandler(deps),
       runs: makeRunsHandler(deps),
+      events: makeEventsHandler(deps),
+      audit: makeAuditHandler({ ...deps, audit }),
     };
     const authorizer = makeAuthorizer({
       verifier: createTokenVerifier({ issuer, clientId: LOCAL_CLIENT_ID, jwks: idp.jwks() }),
@@ -235,7 +264,21 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
         apiBaseUrl: '',
       },
     });
-    return { url, admin, close, runnerPid: () => runner.pid() };
+    // Every rule is added by now: deliver what a crash left undelivered, then run queued replays
+    // (`npm run events -- replay`) at start and every second.
+    await bus.recover();
+    const runReplays = () => {
+      bus.runReplayRequests().catch((error: unknown) => {
+        logger.error('event replay failed', { error: error as Error });
+      });
+    };
+    runReplays();
+    const replays = setInterval(runReplays, 1000);
+    replays.unref();
+    cleanups.push(() => {
+      clearInterval(replays);
+    });
+    return { url, admin, close, runnerPid: () => runner.pid(), audit };
   } catch (e) {
     await close();
     throw e;

@@ -1,11 +1,16 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { checkPublishable } from '../../core/events/publishable';
 import type { DomainEvent, EventBus } from '../../core/ports/event-bus';
 
 const MAX_ENTRIES_PER_CALL = 10;
 
-/** Publishes domain events to the custom bus. Partial failures are errors, not silently dropped events. */
+/**
+ * Publishes domain events to the custom bus. Every event is checked against the catalog first, so a
+ * batch with one off-schema event puts none; partial failures are errors, not silently dropped events.
+ */
 export const createEventBridgeBus = ({ client, busName }: { client: EventBridgeClient; busName: string }): EventBus => ({
-  publish: async (events: readonly DomainEvent[]) => {
+  publish: async (unchecked: readonly DomainEvent[]) => {
+    const events = unchecked.map(checkPublishable);
     for (let i = 0; i < events.length; i += MAX_ENTRIES_PER_CALL) {
       const entries: PutEventsRequestEntry[] = events.slice(i, i + MAX_ENTRIES_PER_CALL).map((e) => ({
         EventBusName: busName,

@@ -143,6 +143,10 @@ export const handlerAccess = {
   jobs: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
   // Runs and their hosts and output in the table; starting (and retrying) seals secure values and starts the state machine.
   runs: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: true },
+  // Reads audit records only (the audit consumer in cdk/lib/audit.ts writes them); no route writes or deletes one.
+  audit: { data: 'read', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
+  // The catalog and the pattern tester compute from core alone; their permission denies nobody signed in.
+  events: { data: 'none', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
 } as const satisfies Record<HandlerName, HandlerAccess>;
 
 /** A signed-in user with no group: whom the policy denies a permission to, if it denies anyone. */

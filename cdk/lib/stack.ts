@@ -1,6 +1,7 @@
 import { Aws, CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './api';
+import { Audit } from './audit';
 import { Console, type ConsoleProps } from './console';
 import { Data } from './data';
 import { Events } from './events';
@@ -31,6 +32,7 @@ export class OpsConductorStack extends Stack {
   readonly console: Console;
   readonly runs: Runs;
   readonly api: Api;
+  readonly audit: Audit;
 
   constructor(scope: Construct, id: string, props: OpsConductorStackProps = {}) {
     super(scope, id, props);
@@ -60,6 +62,7 @@ export class OpsConductorStack extends Stack {
       consoleOrigin: this.console.origin,
       runs: this.runs,
     });
+    this.audit = new Audit(this, 'Audit', { data: this.data, bus: this.events.bus });
     this.console.publish({
       region: Aws.REGION,
       userPoolId: this.identity.userPool.userPoolId,

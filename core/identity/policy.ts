@@ -30,6 +30,8 @@ const rules = {
   'users:manage': { scope: 'global', who: 'admins' },
   'settings:read': { scope: 'global', who: 'any' },
   'settings:manage': { scope: 'global', who: 'admins' },
+  // The event catalog and the pattern tester: nothing project-specific, open to every signed-in caller.
+  'events:read': { scope: 'global', who: 'any' },
   'project:read': { scope: 'project', minRole: 'viewer' },
   'project:update': { scope: 'project', minRole: 'admin' },
   'project:delete': { scope: 'project', minRole: 'admin', adminsOnly: true },
@@ -47,6 +49,9 @@ const rules = {
   'runs:read': { scope: 'project', minRole: 'viewer' },
   'runs:start': { scope: 'project', minRole: 'operator' },
   'runs:cancel': { scope: 'project', minRole: 'operator' },
+  // The audit trail: a project's for its admins; every project's (and the installation's) for global admins.
+  'audit:read': { scope: 'project', minRole: 'admin' },
+  'audit:readAll': { scope: 'global', who: 'admins' },
 } as const satisfies Record<string, GlobalRule | ProjectRule>;
 
 export type Permission = keyof typeof rules;

@@ -31,4 +31,6 @@ export interface EventEnvelope<D = unknown> {
   region: string;
   resources: string[];
   detail: D;
+  /** Set on events an archive replay delivers again (EventBridge's `replay-name`); they keep their id. */
+  'replay-name'?: string;
 }

@@ -258,7 +258,7 @@ export const apiHandler = <H extends HandlerName>(
       httpCors({
         origins: deps.consoleOrigin ? [deps.consoleOrigin] : [],
         headers: 'Authorization,Content-Type,Idempotency-Key,X-Api-Key',
-        exposeHeaders: 'X-Request-Id,Retry-After',
+        exposeHeaders: 'X-Request-Id,Retry-After,X-Next-Cursor',
         maxAge: 600,
       }),
     )

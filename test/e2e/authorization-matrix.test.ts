@@ -46,6 +46,7 @@ const expectations: Record<Permission | 'public', Record<Caller, Expect>> = {
   'users:manage': rule(['globalAdmin']),
   'settings:read': rule(everyone),
   'settings:manage': rule(['globalAdmin']),
+  'events:read': rule(everyone),
   'project:read': projectReaders,
   'members:read': projectReaders,
   'project:update': projectAdmins,
@@ -63,6 +64,8 @@ const expectations: Record<Permission | 'public', Record<Caller, Expect>> = {
   'runs:read': projectReaders,
   'runs:start': projectOperators,
   'runs:cancel': projectOperators,
+  'audit:read': projectAdmins,
+  'audit:readAll': rule(['globalAdmin']),
 };
 
 interface Fixture {
@@ -108,6 +111,8 @@ const calls: Record<RouteId, (f: Fixture) => { method?: string; path: string; bo
   revokeApiKey: (f) => ({ path: `/v1/projects/${f.projectId}/api-keys/${f.doomedKey}`, allowed: (r) => r.status === 204 || (r.status === 404 && /API key/.test(r.text)) }),
   getSettings: () => ({ path: '/v1/settings', allowed: (r) => r.status === 200 }),
   updateSettings: () => ({ path: '/v1/settings', body: {}, allowed: isValidationFailure }),
+  getEventCatalog: () => ({ path: '/v1/events/catalog', allowed: (r) => r.status === 200 }),
+  testEventPattern: () => ({ path: '/v1/events/test-pattern', body: {}, allowed: isValidationFailure }),
   listCredentials: (f) => ({ path: `/v1/projects/${f.projectId}/credentials`, allowed: (r) => r.status === 200 }),
   createCredential: (f) => ({ path: `/v1/projects/${f.projectId}/credentials`, body: {}, allowed: isValidationFailure }),
   getCredential: (f) => ({ path: `/v1/projects/${f.projectId}/credentials/${f.credentialId}`, allowed: (r) => r.status === 200 }),
@@ -147,6 +152,10 @@ const calls: Record<RouteId, (f: Fixture) => { method?: string; path: string; bo
   getRunOutputs: (f) => ({ path: `/v1/projects/${f.projectId}/runs/${f.ghostRun}/outputs?cursors=${f.targetId}:0`, allowed: isRunNotFound }),
   cancelRun: (f) => ({ path: `/v1/projects/${f.projectId}/runs/${f.ghostRun}/cancel`, allowed: isRunNotFound }),
   retryRun: (f) => ({ path: `/v1/projects/${f.projectId}/runs/${f.ghostRun}/retry`, body: { matrix: 1 }, allowed: isValidationFailure }),
+  listProjectAudit: (f) => ({ path: `/v1/projects/${f.projectId}/audit`, allowed: (r) => r.status === 200 }),
+  exportProjectAudit: (f) => ({ path: `/v1/projects/${f.projectId}/audit/export?format=csv`, allowed: (r) => r.status === 200 }),
+  listAudit: () => ({ path: '/v1/audit', allowed: (r) => r.status === 200 }),
+  exportAudit: () => ({ path: '/v1/audit/export', allowed: (r) => r.status === 200 }),
 };
 
 function isValidationFailure(r: HttpResponse) {

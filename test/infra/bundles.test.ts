@@ -34,7 +34,8 @@ beforeAll(() => {
     // ApiRunsHandlerFunction… → runs; RunsMarkBatchLostTaskFunction… → task-markbatchlost.
     const api = /^Api(\w+?)(?:Handler)?Function/.exec(id)?.[1];
     const task = /^Runs(\w+?)TaskFunction/.exec(id)?.[1];
-    const name = api ?? (task === undefined ? undefined : `task-${task}`);
+    const consumer = /^AuditConsumerFunction/.test(id) ? 'audit-consumer' : undefined;
+    const name = api ?? consumer ?? (task === undefined ? undefined : `task-${task}`);
     if (r.Type === 'AWS::Lambda::Function' && asset && name) assets[name.toLowerCase()] = path.join(outDir, asset, 'index.mjs');
   }
 }, 120_000);
@@ -111,7 +112,7 @@ const startFailure = (name: string, event: unknown, env: Record<string, string>)
 describe('synthesized Lambda bundles', () => {
   it('builds one bundle per handler, the authorizer and each job-run task', () => {
     expect(Object.keys(assets).sort()).toEqual(
-      ['apikeys', 'authorizer', 'credentials', 'health', 'jobs', 'me', 'members', 'projects', 'runs', 'settings', 'targets', 'users', ...runTaskBundles].sort(),
+      ['apikeys', 'audit', 'audit-consumer', 'authorizer', 'credentials', 'events', 'health', 'jobs', 'me', 'members', 'projects', 'runs', 'settings', 'targets', 'users', ...runTaskBundles].sort(),
     );
   });
 
@@ -197,6 +198,14 @@ describe('synthesized Lambda bundles', () => {
         expect({ name, missing, ...load(name, env) }).toEqual({ name, missing, ok: false, value: expect.stringContaining(missing) as unknown });
       }
     }
+  });
+
+  it('the audit consumer loads with its table, refuses to start without it, and refuses an event that is not ours before writing', () => {
+    expect(load('audit-consumer', { TABLE_NAME: 't' })).toEqual({ ok: true, value: 'function' });
+    expect(load('audit-consumer', {})).toEqual({ ok: false, value: expect.stringContaining('TABLE_NAME') as unknown });
+    const foreign = { version: '0', id: 'e1', 'detail-type': 'EC2 Instance State-change Notification', source: 'aws.ec2', account: '1', time: '2026-11-25T10:00:00Z', region: 'eu-west-1', resources: [], detail: {} };
+
+    expect(invoke('audit-consumer', foreign, { TABLE_NAME: 't' })).toEqual({ ok: false, value: expect.stringContaining('Not an OpsConductor event') as unknown });
   });
 
   it('settings validates the body before calling Cognito', () => {

@@ -4,6 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { chainAccess, handlerAccess, usagePlanNameOf, type HandlerAccess } from '../../cdk/lib/api';
+import { auditMaxEventAge, auditRetryAttempts } from '../../cdk/lib/audit';
 import { consoleDistDir } from '../../cdk/lib/console';
 import { eventArchiveRetention, eventBusName } from '../../cdk/lib/events';
 import { gatewayErrors } from '../../cdk/lib/gateway-responses';
@@ -165,6 +166,59 @@ describe('events', () => {
       SourceArn: { 'Fn::GetAtt': [busId, 'Arn'] },
       RetentionDays: eventArchiveRetention.toDays(),
     });
+  });
+});
+
+describe('audit', () => {
+  const consumer = () => functionNamed('OpsConductor audit trail: one record per event');
+  const queueId = () => only('AWS::SQS::Queue')[0];
+
+  it('sends every opsconductor.* event on the bus to the audit consumer, with retries and a dead-letter queue', () => {
+    const [fnId] = consumer();
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => JSON.stringify(props(r).Targets).includes(`"${fnId}"`));
+    expect(rules).toHaveLength(1);
+    const rule = props((rules[0] as [string, Resource])[1]);
+    expect(rule.EventBusName).toEqual(ref(busId()));
+    expect(rule.EventPattern).toEqual({ source: [{ prefix: 'opsconductor.' }] });
+    expect(rule.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId(), 'Arn'] } },
+        RetryPolicy: { MaximumRetryAttempts: auditRetryAttempts, MaximumEventAgeInSeconds: auditMaxEventAge.toSeconds() },
+      }),
+    ]);
+    // Failures inside the function (asynchronous invocation) go to the same queue (the consumer may send to it: sqs:SendMessage).
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: ref(fnId),
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId(), 'Arn'] } } },
+    });
+  });
+
+  it('encrypts the dead-letter queue, refuses plain HTTP to it, and alarms on any message in it', () => {
+    const [id, queue] = only('AWS::SQS::Queue');
+    expect(props(queue).SqsManagedSseEnabled).toBe(true);
+    const policies = ofType('AWS::SQS::QueuePolicy').filter(([, r]) => JSON.stringify(props(r).Queues).includes(`"${id}"`));
+    const statements = policies.flatMap(([, r]) => (props(r).PolicyDocument as { Statement: Statement[] }).Statement);
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('lets the consumer put items in the table and nothing else (no read, update or delete)', () => {
+    const [, fn] = consumer();
+    const statements = statementsOf(fn);
+    const data = statements.filter((x) => /dynamodb:|kms:/.test(JSON.stringify(x.Action)));
+    expect(actionsOf(data)).toEqual(['dynamodb:PutItem', 'kms:Decrypt']);
+    for (const s of data) expect(listOf(s.Resource)).toEqual([{ 'Fn::GetAtt': [JSON.stringify(s.Action).includes('kms') ? tableKeyId() : tableId(), 'Arn'] }]);
+    expect(actionsOf(statements).filter((a) => !/^(dynamodb:PutItem|kms:Decrypt|xray:.*|sqs:(SendMessage|GetQueueAttributes|GetQueueUrl))$/.test(a))).toEqual([]);
+    expect(envOf(fn)).toMatchObject({ TABLE_NAME: ref(tableId()), AUDIT_RETENTION_DAYS: '365' });
   });
 });
 
@@ -451,6 +505,8 @@ describe('api', () => {
       targets: { readsMemberships: true, publishesDenials: true },
       jobs: { readsMemberships: true, publishesDenials: true },
       runs: { readsMemberships: true, publishesDenials: true },
+      audit: { readsMemberships: true, publishesDenials: true },
+      events: { readsMemberships: false, publishesDenials: false },
     });
   });
 

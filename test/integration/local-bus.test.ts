@@ -13,7 +13,12 @@ const detail = (name: string) => ({
 const setup = () => {
   const clock = fixedClock('2026-11-25T10:00:00.123Z');
   const failures: { rule: string; error: unknown }[] = [];
-  const bus = createLocalEventBus({ clock, ids: testIds(clock), onDeliveryError: (rule, _e, error) => failures.push({ rule, error }) });
+  const bus = createLocalEventBus({
+    clock,
+    ids: testIds(clock),
+    retry: { baseDelayMs: 0 },
+    onDeliveryError: (rule, _e, error) => failures.push({ rule, error }),
+  });
   return { bus, failures };
 };
 
@@ -70,6 +75,32 @@ describe('local event bus', () => {
 
     expect(ok).toHaveLength(1);
     expect(failures).toEqual([{ rule: 'broken', error: new Error('boom') }]);
+  });
+
+  it('refuses an event not in the catalog or off its schema, publishing nothing of the batch', async () => {
+    const { bus } = setup();
+    const seen: string[] = [];
+    bus.addRule({ name: 'all', pattern: { source: [{ prefix: 'opsconductor.' }] }, target: (e) => Promise.resolve(void seen.push(e.id)) });
+
+    await expect(bus.publish([eventOf(ProjectCreated, detail('x')), { source: 'opsconductor.identity', detailType: 'Project Exploded', detail: {} }])).rejects.toThrow(
+      /not in the event catalog/,
+    );
+    await expect(bus.publish([{ source: 'opsconductor.identity', detailType: 'Project Created', detail: { projectId: 'prj_x' } }])).rejects.toThrow(/does not fit its schema/);
+    await bus.drain();
+
+    expect(seen).toEqual([]);
+  });
+
+  it('retries a failing target before reporting it', async () => {
+    const { bus, failures } = setup();
+    let calls = 0;
+    bus.addRule({ name: 'flaky', pattern: { source: ['opsconductor.identity'] }, target: () => (++calls < 3 ? Promise.reject(new Error('not yet')) : Promise.resolve()) });
+
+    await bus.publish([eventOf(ProjectCreated, detail('x'))]);
+    await bus.drain();
+
+    expect(calls).toBe(3);
+    expect(failures).toEqual([]);
   });
 
   it('refuses a rule with an invalid pattern', () => {

@@ -42,6 +42,8 @@ export const startInProcessStack = async (opts: { clock?: Clock; rateLimit?: Rat
     dataDir,
     adminToken,
     runnerPid: () => stack.runnerPid(),
+    /** The stack's audit store: tests seed records through it. */
+    audit: stack.audit,
     close: async () => {
       await stack.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,0 +1,4 @@
+import { awsApiRuntime } from '../../aws-runtime';
+import { makeEventsHandler } from './handler';
+
+export const handler = makeEventsHandler(awsApiRuntime());
