@@ -7,11 +7,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Server, utils, type AuthContext, type ServerChannel } from 'ssh2';
+import { Server, type AuthContext, type ServerChannel } from 'ssh2';
 import { connectSsh, DEFAULT_MAX_OUTPUT_BYTES, type SshConnection, type SshConnectOptions } from '../../runner/ssh/client';
 import { ConnectionError } from '../../runner/ssh/connection-error';
 import { testConnection } from '../../runner/ssh/probe';
 import { fingerprintOfFile } from '../support/sshd';
+import { ed25519KeyPair } from '../support/ssh-keys';
 
 const USER = 'ops';
 const PASSWORD = 'double-Passw0rd-canary';
@@ -100,7 +101,7 @@ const commands: Record<string, (channel: ServerChannel, env: Record<string, stri
 };
 
 const startDouble = async (variant: { uname?: (channel: ServerChannel) => void } = {}): Promise<Double> => {
-  const hostKey = utils.generateKeyPairSync('ed25519');
+  const hostKey = ed25519KeyPair();
   const dir = mkdtempSync(path.join(tmpdir(), 'opsc-ssh-double-'));
   writeFileSync(path.join(dir, 'host_key.pub'), `${hostKey.public}\n`);
   const hostKeyFingerprint = await fingerprintOfFile(path.join(dir, 'host_key.pub'));

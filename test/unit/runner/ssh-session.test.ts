@@ -9,6 +9,7 @@ import { ConnectionError } from '../../../runner/ssh/connection-error';
 import { connectSshSession, type SshSession } from '../../../runner/ssh/session';
 import type { SshConnectOptions } from '../../../runner/ssh/client';
 import { freePort, startSilentServer } from '../../support/sshd';
+import { ed25519KeyPair } from '../../support/ssh-keys';
 
 const USER = 'ops';
 const PASSWORD = 'session-Passw0rd-canary';
@@ -73,7 +74,7 @@ let hostKeyFingerprint: string;
 const seenAll: Seen[] = [];
 
 beforeAll(async () => {
-  const hostKey = utils.generateKeyPairSync('ed25519');
+  const hostKey = ed25519KeyPair();
   const parsed = utils.parseKey(hostKey.public);
   if (parsed instanceof Error) throw parsed;
   hostKeyFingerprint = `SHA256:${createHash('sha256').update(parsed.getPublicSSH()).digest('base64').replace(/=+$/, '')}`;
