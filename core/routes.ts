@@ -7,7 +7,7 @@ import type { Permission } from './identity/policy';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A handler is one Lambda (lambdas/api/<name>/) serving every route of one resource. */
-export const handlerNames = ['health', 'me', 'projects', 'users', 'members', 'api-keys', 'settings', 'credentials', 'targets', 'jobs', 'runs', 'events', 'audit'] as const;
+export const handlerNames = ['health', 'me', 'projects', 'users', 'members', 'api-keys', 'settings', 'credentials', 'targets', 'jobs', 'runs', 'events', 'audit', 'schedules'] as const;
 export type HandlerName = (typeof handlerNames)[number];
 
 export interface RouteDef {
@@ -67,6 +67,12 @@ export const routes = [
   { id: 'getRunOutputs', method: 'GET', path: '/v1/projects/{projectId}/runs/{runId}/outputs', handler: 'runs', permission: 'runs:read' },
   { id: 'cancelRun', method: 'POST', path: '/v1/projects/{projectId}/runs/{runId}/cancel', handler: 'runs', permission: 'runs:cancel' },
   { id: 'retryRun', method: 'POST', path: '/v1/projects/{projectId}/runs/{runId}/retry', handler: 'runs', permission: 'runs:start' },
+  { id: 'listSchedules', method: 'GET', path: '/v1/projects/{projectId}/schedules', handler: 'schedules', permission: 'schedules:read' },
+  { id: 'createSchedule', method: 'POST', path: '/v1/projects/{projectId}/schedules', handler: 'schedules', permission: 'schedules:manage' },
+  { id: 'getSchedule', method: 'GET', path: '/v1/projects/{projectId}/schedules/{scheduleId}', handler: 'schedules', permission: 'schedules:read' },
+  { id: 'updateSchedule', method: 'PATCH', path: '/v1/projects/{projectId}/schedules/{scheduleId}', handler: 'schedules', permission: 'schedules:manage' },
+  { id: 'deleteSchedule', method: 'DELETE', path: '/v1/projects/{projectId}/schedules/{scheduleId}', handler: 'schedules', permission: 'schedules:manage' },
+  { id: 'previewSchedule', method: 'POST', path: '/v1/schedules/preview', handler: 'schedules', permission: 'schedules:preview' },
   { id: 'getSettings', method: 'GET', path: '/v1/settings', handler: 'settings', permission: 'settings:read' },
   { id: 'updateSettings', method: 'PATCH', path: '/v1/settings', handler: 'settings', permission: 'settings:manage' },
   { id: 'listProjectAudit', method: 'GET', path: '/v1/projects/{projectId}/audit', handler: 'audit', permission: 'audit:read' },

@@ -10,6 +10,7 @@ import { createDynamoCredentialStore, createDynamoTargetStore } from '../adapter
 import { createDynamoJobStore } from '../adapters/aws/job-store';
 import { createDynamoProjectStore } from '../adapters/aws/project-store';
 import { createDynamoRunStore } from '../adapters/aws/run-store';
+import { createDynamoScheduleStore } from '../adapters/aws/schedule-store';
 import { createLocalEventBus } from '../adapters/local/event-bus';
 import { createFileRunSealer } from '../adapters/local/file-run-sealer';
 import { createFileVault } from '../adapters/local/file-vault';
@@ -32,6 +33,9 @@ import { makeSettingsHandler } from '../lambdas/api/settings/handler';
 import { makeTargetsHandler } from '../lambdas/api/targets/handler';
 import { makeUsersHandler } from '../lambdas/api/users/handler';
 import { makeEventsHandler } from '../lambdas/api/events/handler';
+import { makeSchedulesHandler } from '../lambdas/api/schedules/handler';
+import { fireSchedule } from '../core/schedules/fire';
+import { createLocalScheduler } from './scheduler';
 import { makeAuthorizer } from '../lambdas/authorizer/handler';
 import { createTokenVerifier } from '../lambdas/authorizer/verifier';
 import { runnerConnectionTester, runnerNetworkScanner } from '../runner/connection-tester';
@@ -202,6 +206,17 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
     for (const run of await runs.listActive()) {
       await markRunFailed(runTasks, { runId: run.id, error: { Error: 'LocalStackStopped', Cause: 'The local stack stopped during the run.' } });
     }
+    const schedules = createDynamoScheduleStore(table);
+    const sealer = await createFileRunSealer(opts.dataDir);
+    // EventBridge Scheduler's stand-in: fires through the same core function as the AWS target would.
+    const scheduler = createLocalScheduler({
+      schedules,
+      bus,
+      clock,
+      logger,
+      fire: (request) => fireSchedule({ runs, jobs, schedules, sealer, launcher: engine, bus, clock, ids }, request),
+    });
+    cleanups.push(() => scheduler.close());
     const deps = {
       logger,
       consoleOrigin: undefined,
@@ -219,7 +234,9 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       jobs,
       credentials,
       runs,
-      sealer: await createFileRunSealer(opts.dataDir),
+      sealer,
+      schedules,
+      onSchedulesChanged: () => void scheduler.refresh(),
       launcher: engine,
       vault: await createFileVault(opts.dataDir),
       tester: runnerConnectionTester,
@@ -241,6 +258,7 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       runs: makeRunsHandler(deps),
       events: makeEventsHandler(deps),
       audit: makeAuditHandler({ ...deps, audit }),
+      schedules: makeSchedulesHandler(deps),
     };
     const authorizer = makeAuthorizer({
       verifier: createTokenVerifier({ issuer, clientId: LOCAL_CLIENT_ID, jwks: idp.jwks() }),
@@ -267,6 +285,8 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
     // Every rule is added by now: deliver what a crash left undelivered, then run queued replays
     // (`npm run events -- replay`) at start and every second.
     await bus.recover();
+    // Missed fires while stopped: the latest within its grace window runs, the rest are recorded missed.
+    await scheduler.start();
     const runReplays = () => {
       bus.runReplayRequests().catch((error: unknown) => {
         logger.error('event replay failed', { error: error as Error });

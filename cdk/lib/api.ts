@@ -147,6 +147,8 @@ export const handlerAccess = {
   audit: { data: 'read', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
   // The catalog and the pattern tester compute from core alone; their permission denies nobody signed in.
   events: { data: 'none', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
+  // Schedules in the table (and the job they name, read to check parameters); firing is not this handler's.
+  schedules: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
 } as const satisfies Record<HandlerName, HandlerAccess>;
 
 /** A signed-in user with no group: whom the policy denies a permission to, if it denies anyone. */

@@ -260,6 +260,57 @@ export const RunCompleted = defineEvent({
   }),
 });
 
+const ScheduleRef = z.object({ id: z.string(), name: z.string(), jobId: z.string(), expression: z.string(), timezone: z.string(), enabled: z.boolean() });
+
+export const ScheduleCreated = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Schedule Created',
+  description: 'A schedule was created (parameter values are not included).',
+  schema: z.object({ projectId: ProjectId, actor: Actor, schedule: ScheduleRef }),
+});
+
+export const ScheduleUpdated = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Schedule Updated',
+  description: 'A schedule was changed, enabled or disabled.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, schedule: ScheduleRef }),
+});
+
+export const ScheduleDeleted = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Schedule Deleted',
+  description: 'A schedule was deleted; the runs it started stay.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, schedule: ScheduleRef }),
+});
+
+export const ScheduleFired = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Schedule Fired',
+  description: 'A schedule fired at its scheduled time and started a run.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, scheduleId: z.string(), scheduledTime: z.string(), runId: z.string() }),
+});
+
+export const ScheduleMissed = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Schedule Missed',
+  description:
+    'A schedule did not start a run at its scheduled time: the previous run was still active (overlap), the stack was down past the grace window (downtime: one event per schedule and restart, with how many times were missed), or the job could not run.',
+  schema: z.object({
+    projectId: ProjectId,
+    actor: Actor,
+    scheduleId: z.string(),
+    /** The (first) scheduled time missed. */
+    scheduledTime: z.string(),
+    reason: z.enum(['overlap', 'downtime', 'job-missing', 'confirmation-required', 'invalid-parameters', 'no-targets', 'launch-failed']),
+    /** For downtime: how many scheduled times were missed, and the last of them. */
+    count: z.number().int().positive().optional(),
+    lastScheduledTime: z.string().optional(),
+    /** For overlap: the run still active. */
+    activeRunId: z.string().optional(),
+    message: z.string().optional(),
+  }),
+});
+
 export const eventCatalog: readonly EventDefinition[] = [
   ProjectCreated,
   ProjectUpdated,
@@ -288,6 +339,11 @@ export const eventCatalog: readonly EventDefinition[] = [
   RunStarted,
   RunCancelRequested,
   RunCompleted,
+  ScheduleCreated,
+  ScheduleUpdated,
+  ScheduleDeleted,
+  ScheduleFired,
+  ScheduleMissed,
 ];
 
 export interface CatalogEntry {

@@ -49,6 +49,10 @@ const rules = {
   'runs:read': { scope: 'project', minRole: 'viewer' },
   'runs:start': { scope: 'project', minRole: 'operator' },
   'runs:cancel': { scope: 'project', minRole: 'operator' },
+  'schedules:read': { scope: 'project', minRole: 'viewer' },
+  'schedules:manage': { scope: 'project', minRole: 'admin' },
+  // The expression evaluator alone (no project, nothing stored): open to every signed-in caller.
+  'schedules:preview': { scope: 'global', who: 'any' },
   // The audit trail: a project's for its admins; every project's (and the installation's) for global admins.
   'audit:read': { scope: 'project', minRole: 'admin' },
   'audit:readAll': { scope: 'global', who: 'admins' },

@@ -66,6 +66,9 @@ const expectations: Record<Permission | 'public', Record<Caller, Expect>> = {
   'runs:cancel': projectOperators,
   'audit:read': projectAdmins,
   'audit:readAll': rule(['globalAdmin']),
+  'schedules:read': projectReaders,
+  'schedules:manage': projectAdmins,
+  'schedules:preview': rule(everyone),
 };
 
 interface Fixture {
@@ -81,6 +84,8 @@ interface Fixture {
   doomedJob: string;
   /** A well-formed run id no run has: path validation comes before the policy, so it must parse. */
   ghostRun: string;
+  scheduleId: string;
+  doomedSchedule: string;
 }
 
 /**
@@ -156,6 +161,15 @@ const calls: Record<RouteId, (f: Fixture) => { method?: string; path: string; bo
   exportProjectAudit: (f) => ({ path: `/v1/projects/${f.projectId}/audit/export?format=csv`, allowed: (r) => r.status === 200 }),
   listAudit: () => ({ path: '/v1/audit', allowed: (r) => r.status === 200 }),
   exportAudit: () => ({ path: '/v1/audit/export', allowed: (r) => r.status === 200 }),
+  listSchedules: (f) => ({ path: `/v1/projects/${f.projectId}/schedules`, allowed: (r) => r.status === 200 }),
+  createSchedule: (f) => ({ path: `/v1/projects/${f.projectId}/schedules`, body: {}, allowed: isValidationFailure }),
+  getSchedule: (f) => ({ path: `/v1/projects/${f.projectId}/schedules/${f.scheduleId}`, allowed: (r) => r.status === 200 }),
+  updateSchedule: (f) => ({ path: `/v1/projects/${f.projectId}/schedules/${f.scheduleId}`, body: { matrix: 1 }, allowed: isValidationFailure }),
+  deleteSchedule: (f) => ({
+    path: `/v1/projects/${f.projectId}/schedules/${f.doomedSchedule}`,
+    allowed: (r) => r.status === 204 || (r.status === 404 && /Schedule/.test(r.text)),
+  }),
+  previewSchedule: () => ({ path: '/v1/schedules/preview', body: {}, allowed: isValidationFailure }),
 };
 
 function isValidationFailure(r: HttpResponse) {
@@ -225,6 +239,11 @@ beforeAll(async () => {
   const doomedTarget = await post(`/v1/projects/${projectA}/targets`, { name: 'dt', address: '192.0.2.2', protocol: 'ssh' });
   const job = await post(`/v1/projects/${projectA}/jobs`, { name: 'j', steps: [{ kind: 'command', content: 'uptime' }] });
   const doomedJob = await post(`/v1/projects/${projectA}/jobs`, { name: 'dj', steps: [{ kind: 'command', content: 'uptime' }] });
+  const scheduledJob = await post(`/v1/projects/${projectA}/jobs`, { name: 'sj', steps: [{ kind: 'command', content: 'uptime' }], targets: { targetIds: [String(target.id)] } });
+  const schedule = async (name: string) =>
+    post(`/v1/projects/${projectA}/schedules`, { name, jobId: String(scheduledJob.id), expression: 'rate(1 day)', enabled: false });
+  const kept = await schedule('s');
+  const doomedSchedule = await schedule('ds');
   fixture = {
     projectId: projectA,
     ghostUser: 'ghost',
@@ -237,6 +256,8 @@ beforeAll(async () => {
     jobId: String(job.id),
     doomedJob: String(doomedJob.id),
     ghostRun: `run_${'0'.repeat(26)}`,
+    scheduleId: String(kept.id),
+    doomedSchedule: String(doomedSchedule.id),
   };
 }, 120_000);
 
@@ -252,7 +273,7 @@ const call = (caller: Caller, route: Route) => {
 };
 
 /** Destructive routes go last, and within a route the callers expected to be refused go first. */
-const destructive = new Set<RouteId>(['deleteProject', 'deleteUser', 'revokeApiKey', 'deleteCredential', 'deleteTarget', 'deleteJob']);
+const destructive = new Set<RouteId>(['deleteProject', 'deleteUser', 'revokeApiKey', 'deleteCredential', 'deleteTarget', 'deleteJob', 'deleteSchedule']);
 const ordered = [...routes].sort((a, b) => Number(destructive.has(a.id)) - Number(destructive.has(b.id)) || Number(a.id === 'deleteProject') - Number(b.id === 'deleteProject'));
 
 describe('authorization matrix', () => {

@@ -112,7 +112,7 @@ const startFailure = (name: string, event: unknown, env: Record<string, string>)
 describe('synthesized Lambda bundles', () => {
   it('builds one bundle per handler, the authorizer and each job-run task', () => {
     expect(Object.keys(assets).sort()).toEqual(
-      ['apikeys', 'audit', 'audit-consumer', 'authorizer', 'credentials', 'events', 'health', 'jobs', 'me', 'members', 'projects', 'runs', 'settings', 'targets', 'users', ...runTaskBundles].sort(),
+      ['apikeys', 'audit', 'audit-consumer', 'authorizer', 'credentials', 'events', 'health', 'jobs', 'me', 'members', 'projects', 'runs', 'schedules', 'settings', 'targets', 'users', ...runTaskBundles].sort(),
     );
   });
 

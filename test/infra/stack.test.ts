@@ -507,6 +507,7 @@ describe('api', () => {
       runs: { readsMemberships: true, publishesDenials: true },
       audit: { readsMemberships: true, publishesDenials: true },
       events: { readsMemberships: false, publishesDenials: false },
+      schedules: { readsMemberships: true, publishesDenials: true },
     });
   });
 
