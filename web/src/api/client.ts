@@ -42,14 +42,14 @@ export class ApiClient {
     return this.request<undefined>('DELETE', path, options);
   }
 
+  /** A GET whose answer is not JSON (an export): its text and headers. */
+  async getText(path: string, options: RequestOptions = {}): Promise<{ text: string; headers: Headers }> {
+    const response = await this.respond('GET', path, options);
+    return { text: await response.text(), headers: response.headers };
+  }
+
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const url = this.url(path, options.query);
-    let response = await this.send(method, url, options, await this.tokens.accessToken());
-    if (response.status === 401) {
-      // The token may have expired or been revoked since it was issued: renew once and retry.
-      if (await this.tokens.refresh()) response = await this.send(method, url, options, await this.tokens.accessToken());
-    }
-    if (!response.ok) throw await errorFromResponse(response);
+    const response = await this.respond(method, path, options);
     if (response.status === 204) return undefined as T;
     const text = await response.text();
     if (text === '') return undefined as T;
@@ -58,6 +58,17 @@ export class ApiClient {
     } catch {
       throw new ApiError(response.status, 'INVALID_RESPONSE', 'The server sent a response the console could not read.');
     }
+  }
+
+  private async respond(method: string, path: string, options: RequestOptions): Promise<Response> {
+    const url = this.url(path, options.query);
+    let response = await this.send(method, url, options, await this.tokens.accessToken());
+    if (response.status === 401) {
+      // The token may have expired or been revoked since it was issued: renew once and retry.
+      if (await this.tokens.refresh()) response = await this.send(method, url, options, await this.tokens.accessToken());
+    }
+    if (!response.ok) throw await errorFromResponse(response);
+    return response;
   }
 
   private url(path: string, query: RequestOptions['query']): string {

@@ -9,9 +9,11 @@ import { CurrentProjectContext, forgetCurrentProject, useCurrentProjectState } f
 import { useFlash } from './flash';
 import { followLink, navigate, usePathname } from './router';
 import { PageLabelContext } from './page-label';
-import { jobHref, jobsHref, parseRoute, projectHref, projectIdOf, runsHref, tabLabels, targetHref, targetImportHref, type ProjectTab, type Route } from './routes';
+import { auditHref, jobHref, jobsHref, parseRoute, projectHref, projectIdOf, runsHref, schedulesHref, tabLabels, targetHref, targetImportHref, type ProjectTab, type Route } from './routes';
 import { adminSections, sections } from './sections';
 import { useMe, useReloadMe, useServices } from './services';
+import { AuditPage } from '../pages/audit/AuditPage';
+import { SchedulesPage } from '../pages/schedules/SchedulesPage';
 import { JobDetailPage } from '../pages/job-detail/JobDetailPage';
 import { JobEditorPage } from '../pages/job-editor/JobEditorPage';
 import { JobsPage } from '../pages/jobs/JobsPage';
@@ -52,6 +54,10 @@ const titleOf = (route: Route, projectName: string | undefined, pageLabel: strin
       return `Runs · ${name}`;
     case 'run':
       return `${pageLabel ?? 'Run'} · ${name}`;
+    case 'schedules':
+      return `Schedules · ${name}`;
+    case 'audit':
+      return `Audit · ${name}`;
     case 'projectSection':
       return route.section.title;
     case 'users':
@@ -103,6 +109,8 @@ export const Shell = () => {
     if (currentProjectId === undefined) return;
     if (sectionId === 'jobs') navigate(jobsHref(currentProjectId), { replace: true });
     if (sectionId === 'runs') navigate(runsHref(currentProjectId), { replace: true });
+    if (sectionId === 'schedules') navigate(schedulesHref(currentProjectId), { replace: true });
+    if (sectionId === 'audit') navigate(auditHref(currentProjectId), { replace: true });
   }, [currentProjectId, sectionId]);
 
   // Messages belong to the page they were raised on.
@@ -145,6 +153,14 @@ export const Shell = () => {
     case 'run':
       content = <RunPage projectId={route.projectId} runId={route.runId} />;
       break;
+    case 'schedules':
+      content = <SchedulesPage projectId={route.projectId} />;
+      contentType = 'table';
+      break;
+    case 'audit':
+      content = <AuditPage projectId={route.projectId} />;
+      contentType = 'table';
+      break;
     case 'projectSection':
       content = <ProjectSectionPage section={route.section} tab={route.tab} />;
       break;
@@ -185,6 +201,8 @@ export const Shell = () => {
         ...tabs.map((tab) => ({ type: 'link' as const, text: tabLabels[tab], href: projectHref(p.id, tab) })),
         { type: 'link' as const, text: 'Jobs', href: jobsHref(p.id) },
         { type: 'link' as const, text: 'Runs', href: runsHref(p.id) },
+        { type: 'link' as const, text: 'Schedules', href: schedulesHref(p.id) },
+        ...(abilities.readAudit ? [{ type: 'link' as const, text: 'Audit', href: auditHref(p.id) }] : []),
       ],
     });
   }
@@ -230,6 +248,12 @@ export const Shell = () => {
       { text: 'Runs', href: runsHref(route.projectId) },
     );
     if (route.page === 'run') breadcrumbs.push({ text: pageLabel ?? route.runId, href: pathname });
+  } else if (route.page === 'schedules' || route.page === 'audit') {
+    breadcrumbs.push(
+      { text: 'Projects', href: '/projects' },
+      { text: projectName ?? route.projectId, href: projectHref(route.projectId) },
+      route.page === 'schedules' ? { text: 'Schedules', href: schedulesHref(route.projectId) } : { text: 'Audit', href: auditHref(route.projectId) },
+    );
   } else {
     breadcrumbs.push({ text: title, href: route.page === 'notBuilt' || route.page === 'projectSection' ? route.section.href : pathname });
   }
@@ -301,6 +325,8 @@ const activeHrefOf = (route: Route, pathname: string): string => {
   if (route.page === 'target' || route.page === 'targetImport') return projectHref(route.projectId, 'targets');
   if (route.page === 'jobs' || route.page === 'job' || route.page === 'jobEditor') return jobsHref(route.projectId);
   if (route.page === 'runs' || route.page === 'run') return runsHref(route.projectId);
+  if (route.page === 'schedules') return schedulesHref(route.projectId);
+  if (route.page === 'audit') return auditHref(route.projectId);
   if (route.page === 'notBuilt' || route.page === 'projectSection') return route.section.href;
   return pathname;
 };

@@ -38,6 +38,10 @@ export interface ProjectAbilities {
   manageCredentials: boolean;
   /** jobs:manage: create, edit, delete jobs */
   manageJobs: boolean;
+  /** schedules:manage: create, change, enable/disable, delete schedules (everyone in the project reads them) */
+  manageSchedules: boolean;
+  /** audit:read: the project's audit log and its export */
+  readAudit: boolean;
   /** runs:start and runs:cancel (operators and admins); confirming dangerous commands takes an admin */
   startRuns: boolean;
 }
@@ -55,6 +59,8 @@ export const projectAbilities = (me: Me | undefined, projectId: string): Project
     manageTargets: admin,
     manageCredentials: admin,
     manageJobs: admin,
+    manageSchedules: admin,
+    readAudit: admin,
     startRuns: atLeast(role, 'operator'),
   };
 };

@@ -30,6 +30,10 @@ export type Route =
   | { page: 'runs'; projectId: string }
   /** /projects/<id>/runs/<runId> */
   | { page: 'run'; projectId: string; runId: string }
+  /** /projects/<id>/schedules */
+  | { page: 'schedules'; projectId: string }
+  /** /projects/<id>/audit */
+  | { page: 'audit'; projectId: string }
   /** A per-project section opened without a project (/targets): it goes to the current project's. */
   | { page: 'projectSection'; section: Section; tab: ProjectTab }
   | { page: 'users' }
@@ -53,6 +57,8 @@ export const newJobHref = (projectId: string): string => `${jobsHref(projectId)}
 export const editJobHref = (projectId: string, jobId: string): string => `${jobHref(projectId, jobId)}/edit`;
 export const runsHref = (projectId: string): string => `/projects/${enc(projectId)}/runs`;
 export const runHref = (projectId: string, runId: string): string => `${runsHref(projectId)}/${enc(runId)}`;
+export const schedulesHref = (projectId: string): string => `/projects/${enc(projectId)}/schedules`;
+export const auditHref = (projectId: string): string => `/projects/${enc(projectId)}/audit`;
 
 /** The project a route is about, if any. */
 export const projectIdOf = (route: Route): string | undefined => ('projectId' in route ? route.projectId : undefined);
@@ -84,6 +90,8 @@ const projectRoute = (segments: string[]): Route => {
     if (segments.length === 4 && runId !== undefined && runId !== '') return { page: 'run', projectId, runId };
     return { page: 'notFound' };
   }
+  if (segments[2] === 'schedules') return segments.length === 3 ? { page: 'schedules', projectId } : { page: 'notFound' };
+  if (segments[2] === 'audit') return segments.length === 3 ? { page: 'audit', projectId } : { page: 'notFound' };
   const tab = projectTabs.find((t) => t !== 'overview' && t === segments[2]);
   if (tab === undefined) return { page: 'notFound' };
   if (segments.length === 3) return { page: 'project', projectId, tab };
