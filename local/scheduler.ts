@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../core/clock';
 import type { ScheduleStore } from '../core/ports/schedule-store';
+import type { ScheduleSync } from '../core/ports/schedule-sync';
 import { nextFireTimes, parseSchedule } from '../core/schedules/expression';
 import { recordMissed, type FireOutcome, type FireRequest } from '../core/schedules/fire';
 import type { Schedule } from '../core/schedules/schema';
@@ -169,4 +170,17 @@ export const createLocalScheduler = (deps: LocalSchedulerDeps): LocalScheduler =
       await chain;
     },
   };
+};
+
+/**
+ * The schedules service's ScheduleSync locally: every change makes the scheduler re-read its
+ * schedules (it reads them all from the table, so what changed does not matter). The API call does
+ * not wait for the re-read, as it does not wait for Scheduler to fire on AWS.
+ */
+export const localScheduleSync = (scheduler: Pick<LocalScheduler, 'refresh'>): ScheduleSync => {
+  const changed = () => {
+    void scheduler.refresh();
+    return Promise.resolve();
+  };
+  return { put: changed, remove: changed };
 };

@@ -35,7 +35,7 @@ import { makeUsersHandler } from '../lambdas/api/users/handler';
 import { makeEventsHandler } from '../lambdas/api/events/handler';
 import { makeSchedulesHandler } from '../lambdas/api/schedules/handler';
 import { fireSchedule } from '../core/schedules/fire';
-import { createLocalScheduler } from './scheduler';
+import { createLocalScheduler, localScheduleSync } from './scheduler';
 import { makeAuthorizer } from '../lambdas/authorizer/handler';
 import { createTokenVerifier } from '../lambdas/authorizer/verifier';
 import { runnerConnectionTester, runnerNetworkScanner } from '../runner/connection-tester';
@@ -236,7 +236,7 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       runs,
       sealer,
       schedules,
-      onSchedulesChanged: () => void scheduler.refresh(),
+      scheduleSync: localScheduleSync(scheduler),
       launcher: engine,
       vault: await createFileVault(opts.dataDir),
       tester: runnerConnectionTester,

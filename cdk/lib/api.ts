@@ -28,6 +28,7 @@ import type { Inventory } from './inventory';
 import { acknowledge } from './nag';
 import type { Network } from './network';
 import type { Runs } from './runs';
+import type { Schedules } from './schedules';
 
 export interface ApiProps {
   readonly data: Data;
@@ -45,6 +46,8 @@ export interface ApiProps {
   readonly consoleOrigin: string;
   /** The job-run state machine and the runs key, for the handlers that start runs. */
   readonly runs: Pick<Runs, 'grantStartRuns'>;
+  /** The Scheduler schedule group, the fire Lambda and the Scheduler role, for the handler that syncs schedules. */
+  readonly schedules: Pick<Schedules, 'grantSync'>;
 }
 
 export const apiStageName = 'prod';
@@ -84,6 +87,12 @@ export interface HandlerAccess {
    * on the job-run state machine, and sealing and opening secure parameter values with the runs key.
    */
   readonly startsRuns: boolean;
+  /**
+   * Keeps EventBridge Scheduler in step with schedules (`Schedules.grantSync`): SCHEDULE_GROUP,
+   * SCHEDULE_FIRE_FUNCTION_ARN, SCHEDULER_ROLE_ARN, SCHEDULE_DLQ_ARN, schedule calls in the group and
+   * PassRole on the Scheduler role.
+   */
+  readonly syncsSchedules: boolean;
 }
 
 /**
@@ -92,11 +101,11 @@ export interface HandlerAccess {
  * in lambdas/api/http.ts does for its routes (`chainAccess`; synth fails when an entry lacks it).
  */
 export const handlerAccess = {
-  health: { data: 'none', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
+  health: { data: 'none', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false },
   // Its only route (me:read) is open to every principal: the chain never reads or denies.
-  me: { data: 'read', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
+  me: { data: 'read', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false },
   // Deleting a project also deletes its memberships and API keys.
-  projects: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
+  projects: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false },
   // Memberships and account blocks in the table; invite, list, enable/disable, groups, delete in Cognito.
   users: {
     data: 'readWrite',
@@ -116,6 +125,7 @@ export const handlerAccess = {
     credentialSecrets: 'none',
     reachesHosts: false,
     startsRuns: false,
+    syncsSchedules: false,
   },
   // Adding a member checks the user exists: directory.get is AdminGetUser + AdminListGroupsForUser.
   members: {
@@ -125,8 +135,9 @@ export const handlerAccess = {
     credentialSecrets: 'none',
     reachesHosts: false,
     startsRuns: false,
+    syncsSchedules: false,
   },
-  'api-keys': { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
+  'api-keys': { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false },
   // The pool's MFA mode only; its routes are global, so the chain never reads memberships.
   settings: {
     data: 'none',
@@ -135,20 +146,21 @@ export const handlerAccess = {
     credentialSecrets: 'none',
     reachesHosts: false,
     startsRuns: false,
+    syncsSchedules: false,
   },
   // Credential metadata in the table, material into the vault: it writes secrets and cannot read them back.
-  credentials: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'write', reachesHosts: false, startsRuns: false },
+  credentials: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'write', reachesHosts: false, startsRuns: false, syncsSchedules: false },
   // A connection test reads the target's credential material and dials the host; discovery dials a /22 at most.
-  targets: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'read', reachesHosts: true, startsRuns: false },
-  jobs: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
+  targets: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'read', reachesHosts: true, startsRuns: false, syncsSchedules: false },
+  jobs: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false },
   // Runs and their hosts and output in the table; starting (and retrying) seals secure values and starts the state machine.
-  runs: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: true },
+  runs: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: true, syncsSchedules: false },
   // Reads audit records only (the audit consumer in cdk/lib/audit.ts writes them); no route writes or deletes one.
-  audit: { data: 'read', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
+  audit: { data: 'read', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false },
   // The catalog and the pattern tester compute from core alone; their permission denies nobody signed in.
-  events: { data: 'none', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
-  // Schedules in the table (and the job they name, read to check parameters); firing is not this handler's.
-  schedules: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false },
+  events: { data: 'none', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false },
+  // Schedules in the table (and the job they name, read to check parameters), and one Scheduler schedule each; the fire Lambda (cdk/lib/schedules.ts) starts the runs.
+  schedules: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: true },
 } as const satisfies Record<HandlerName, HandlerAccess>;
 
 /** A signed-in user with no group: whom the policy denies a permission to, if it denies anyone. */
@@ -245,6 +257,7 @@ export class Api extends Construct {
       if (access.credentialSecrets === 'write') props.inventory.grantCredentialWrite(fn.role);
       if (access.credentialSecrets === 'read') props.inventory.grantCredentialRead(fn.role);
       if (access.startsRuns) props.runs.grantStartRuns(fn);
+      if (access.syncsSchedules) props.schedules.grantSync(fn);
       handlers.set(name, fn);
     }
     this.handlers = handlers;

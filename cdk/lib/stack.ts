@@ -9,6 +9,7 @@ import { Identity } from './identity';
 import { Inventory } from './inventory';
 import { Network, type NetworkProps } from './network';
 import { Runs } from './runs';
+import { Schedules } from './schedules';
 
 export interface OpsConductorStackProps extends StackProps {
   /**
@@ -31,6 +32,7 @@ export class OpsConductorStack extends Stack {
   readonly inventory: Inventory;
   readonly console: Console;
   readonly runs: Runs;
+  readonly schedules: Schedules;
   readonly api: Api;
   readonly audit: Audit;
 
@@ -51,6 +53,7 @@ export class OpsConductorStack extends Stack {
       network: this.network,
       accessLogsBucket: this.console.logsBucket,
     });
+    this.schedules = new Schedules(this, 'Schedules', { data: this.data, bus: this.events.bus, runs: this.runs });
     this.api = new Api(this, 'Api', {
       data: this.data,
       bus: this.events.bus,
@@ -61,6 +64,7 @@ export class OpsConductorStack extends Stack {
       tokenClientId: this.identity.consoleClient.userPoolClientId,
       consoleOrigin: this.console.origin,
       runs: this.runs,
+      schedules: this.schedules,
     });
     this.audit = new Audit(this, 'Audit', { data: this.data, bus: this.events.bus });
     this.console.publish({
@@ -78,6 +82,7 @@ export class OpsConductorStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
     new CfnOutput(this, 'JobRunStateMachineArn', { value: this.runs.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'ScheduleGroupName', { value: this.schedules.groupName });
     new CfnOutput(this, 'RunOutputBucketName', { value: this.runs.outputBucket.bucketName });
     new CfnOutput(this, 'VpcId', {
       value: this.network.vpc.vpcId,

@@ -8,6 +8,7 @@ import type { Page } from '../pagination';
 import { eventOf, type EventBus } from '../ports/event-bus';
 import type { JobStore } from '../ports/job-store';
 import type { ScheduleStore } from '../ports/schedule-store';
+import type { ScheduleSync } from '../ports/schedule-sync';
 import { isTimeZone, nextFireTimes, parseSchedule, ScheduleExpressionError, type ParsedSchedule } from './expression';
 import type { PreviewInput, Schedule, ScheduleInput, SchedulePatch } from './schema';
 
@@ -22,8 +23,8 @@ export interface ScheduleDeps {
   bus: EventBus;
   clock: Clock;
   ids: IdGenerator;
-  /** Told after every change (the local scheduler re-reads its schedules). */
-  onSchedulesChanged?: (() => void) | undefined;
+  /** What fires schedules, told after every change (EventBridge Scheduler on AWS, the local scheduler locally). */
+  scheduleSync: ScheduleSync;
 }
 
 export type ScheduleView = Schedule & { nextFireTimes: string[] };
@@ -141,8 +142,14 @@ export const createSchedule = async (deps: ScheduleDeps, by: Principal, role: Pr
     version: 1,
   };
   await deps.schedules.create(schedule);
+  try {
+    await deps.scheduleSync.put(schedule);
+  } catch (e) {
+    // Not armed: nor kept, so the caller's retry creates it afresh instead of a second one.
+    await deps.schedules.delete(schedule);
+    throw e;
+  }
   await deps.bus.publish([eventOf(ScheduleCreated, { projectId, actor: actorOf(by), schedule: ref(schedule) })]);
-  deps.onSchedulesChanged?.();
   return scheduleView(schedule, deps.clock.now());
 };
 
@@ -166,16 +173,19 @@ export const updateSchedule = async (
   const expression = await check(deps, role, projectId, merged, { checkJob: merged.enabled });
   const next: Schedule = { ...merged, expression, updatedAt: deps.clock.now().toISOString(), updatedBy: displayNameOf(by), version: current.version + 1 };
   await deps.schedules.update(next, current.version);
+  // A failure leaves the previous definition armed and answers 500; the same PATCH again puts it.
+  // A fire reads the stored schedule, so a schedule disabled here never starts a run meanwhile.
+  await deps.scheduleSync.put(next);
   await deps.bus.publish([eventOf(ScheduleUpdated, { projectId, actor: actorOf(by), schedule: ref(next) })]);
-  deps.onSchedulesChanged?.();
   return scheduleView(next, deps.clock.now());
 };
 
 export const deleteSchedule = async (deps: ScheduleDeps, by: Principal, projectId: string, scheduleId: string): Promise<void> => {
   const current = await mustGet(deps, projectId, scheduleId);
   await deps.schedules.delete(current);
+  // After the store: a leftover armed schedule only fires into one that is gone, which does nothing.
+  await deps.scheduleSync.remove(current);
   await deps.bus.publish([eventOf(ScheduleDeleted, { projectId, actor: actorOf(by), schedule: ref(current) })]);
-  deps.onSchedulesChanged?.();
 };
 
 /** The fire times an expression would have: the scheduler's own evaluator, nothing stored. */

@@ -34,7 +34,7 @@ beforeAll(() => {
     // ApiRunsHandlerFunction… → runs; RunsMarkBatchLostTaskFunction… → task-markbatchlost.
     const api = /^Api(\w+?)(?:Handler)?Function/.exec(id)?.[1];
     const task = /^Runs(\w+?)TaskFunction/.exec(id)?.[1];
-    const consumer = /^AuditConsumerFunction/.test(id) ? 'audit-consumer' : undefined;
+    const consumer = /^AuditConsumerFunction/.test(id) ? 'audit-consumer' : /^SchedulesFireFunction/.test(id) ? 'schedule-fire' : undefined;
     const name = api ?? consumer ?? (task === undefined ? undefined : `task-${task}`);
     if (r.Type === 'AWS::Lambda::Function' && asset && name) assets[name.toLowerCase()] = path.join(outDir, asset, 'index.mjs');
   }
@@ -83,6 +83,14 @@ const runsEnv = {
   STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:111122223333:stateMachine:job-run',
   RUNS_KMS_KEY_ID: 'arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-000000000001',
 };
+/** The schedules handler also needs what it puts into each Scheduler schedule. */
+const schedulesEnv = {
+  ...apiEnv,
+  SCHEDULE_GROUP: 'OpsConductor-schedules',
+  SCHEDULE_FIRE_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:111122223333:function:fire',
+  SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/scheduler',
+  SCHEDULE_DLQ_ARN: 'arn:aws:sqs:eu-west-1:111122223333:schedules-dlq',
+};
 const runTaskBundles = ['task-plan', 'task-finalize', 'task-markbatchlost', 'task-markfailed'];
 /** The handlers that call Cognito's admin API also need the pool. */
 const directoryEnv = { ...apiEnv, USER_POOL_ID: 'eu-west-1_abc' };
@@ -112,7 +120,7 @@ const startFailure = (name: string, event: unknown, env: Record<string, string>)
 describe('synthesized Lambda bundles', () => {
   it('builds one bundle per handler, the authorizer and each job-run task', () => {
     expect(Object.keys(assets).sort()).toEqual(
-      ['apikeys', 'audit', 'audit-consumer', 'authorizer', 'credentials', 'events', 'health', 'jobs', 'me', 'members', 'projects', 'runs', 'schedules', 'settings', 'targets', 'users', ...runTaskBundles].sort(),
+      ['apikeys', 'audit', 'audit-consumer', 'authorizer', 'credentials', 'events', 'health', 'jobs', 'me', 'members', 'projects', 'runs', 'schedule-fire', 'schedules', 'settings', 'targets', 'users', ...runTaskBundles].sort(),
     );
   });
 
@@ -206,6 +214,32 @@ describe('synthesized Lambda bundles', () => {
     const foreign = { version: '0', id: 'e1', 'detail-type': 'EC2 Instance State-change Notification', source: 'aws.ec2', account: '1', time: '2026-11-25T10:00:00Z', region: 'eu-west-1', resources: [], detail: {} };
 
     expect(invoke('audit-consumer', foreign, { TABLE_NAME: 't' })).toEqual({ ok: false, value: expect.stringContaining('Not an OpsConductor event') as unknown });
+  });
+
+  it('schedules validates the body before touching DynamoDB or Scheduler, and refuses to start without its Scheduler settings', () => {
+    const res = invoke('schedules', proxyEvent('previewSchedule', { principal: admin, body: '{"expression":"cron(0 3 * * * *)"}' }), schedulesEnv);
+
+    expect(res).toMatchObject({ ok: true, value: { statusCode: 400 } });
+    expect(errorCode(res)).toBe('VALIDATION_FAILED');
+    for (const missing of ['SCHEDULE_GROUP', 'SCHEDULE_FIRE_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_DLQ_ARN']) {
+      const env = Object.fromEntries(Object.entries(schedulesEnv).filter(([k]) => k !== missing));
+
+      expect({ missing, ...load('schedules', env) }).toEqual({ missing, ok: false, value: expect.stringContaining(missing) as unknown });
+    }
+  });
+
+  it('schedule-fire loads with its table, bus, state machine and runs key, and refuses an input that is not a fire before reading anything', () => {
+    expect(load('schedule-fire', runsEnv)).toEqual({ ok: true, value: 'function' });
+    for (const missing of ['TABLE_NAME', 'EVENT_BUS_NAME', 'STATE_MACHINE_ARN', 'RUNS_KMS_KEY_ID']) {
+      const env = Object.fromEntries(Object.entries(runsEnv).filter(([k]) => k !== missing));
+
+      expect({ missing, ...load('schedule-fire', env) }).toEqual({ missing, ok: false, value: expect.stringContaining(missing) as unknown });
+    }
+
+    expect(invoke('schedule-fire', { scheduleId: 'sch_x', projectId: 'prj_x', scheduledTime: '<aws.scheduler.scheduled-time>' }, runsEnv)).toEqual({
+      ok: false,
+      value: expect.stringContaining('Not a schedule fire') as unknown,
+    });
   });
 
   it('settings validates the body before calling Cognito', () => {

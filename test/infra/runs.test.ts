@@ -61,6 +61,7 @@ const executionRole = () => (props(taskDefinition()[1]).ExecutionRoleArn as GetA
 const cluster = () => only('AWS::ECS::Cluster');
 const runsKey = () => keyNamed('OpsConductor: seals the secure parameter values of runs');
 const runsApi = () => functionNamed('OpsConductor API: runs routes');
+const scheduleFire = () => functionNamed('OpsConductor schedules: one fire of one schedule (EventBridge Scheduler target)');
 const taskFunction = (name: string) => functionNamed(`OpsConductor job run: ${name} task`);
 const tableId = () => only('AWS::DynamoDB::Table')[0];
 const tableKeyId = () => keyNamed('OpsConductor: encrypts the single DynamoDB table')[0];
@@ -318,7 +319,7 @@ describe('runner', () => {
 });
 
 describe('runs key and output bucket', () => {
-  it('seals with a rotating, retained key that only the runs API and the runner may use, with a run id context only', () => {
+  it('seals with a rotating, retained key that only the runs API, the schedule-fire Lambda and the runner may use, with a run id context only', () => {
     const [, key] = runsKey();
     expect(props(key).EnableKeyRotation).toBe(true);
     expect(key.DeletionPolicy).toBe('Retain');
@@ -326,6 +327,7 @@ describe('runs key and output bucket', () => {
     expect(root).toMatchObject({ Action: 'kms:*', Principal: { AWS: expect.anything() as unknown } });
     expect(grants).toEqual([
       { Effect: 'Allow', Principal: { AWS: getAtt(taskRole()) }, Action: runsKeyActions.open[0], Resource: '*', Condition: runsKeyContextCondition },
+      { Effect: 'Allow', Principal: { AWS: getAtt(roleOfFunction(scheduleFire()[1])) }, Action: [...runsKeyActions.seal], Resource: '*', Condition: runsKeyContextCondition },
       { Effect: 'Allow', Principal: { AWS: getAtt(roleOfFunction(runsApi()[1])) }, Action: [...runsKeyActions.seal], Resource: '*', Condition: runsKeyContextCondition },
     ]);
     // No role's own policy names the runs key.
@@ -362,8 +364,9 @@ describe('runs API', () => {
     });
     const statements = statementsOfRole(roleOfFunction(fn)).filter((s) => JSON.stringify(s.Action).includes('states:'));
     expect(statements).toEqual([{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: smId } }]);
-    // Nobody else may start runs.
+    // Nobody else may start runs but the schedule-fire Lambda (cdk/lib/schedules.ts), on the same terms.
     const starters = ofType('AWS::IAM::Policy').filter(([, r]) => JSON.stringify(props(r).PolicyDocument).includes('states:StartExecution'));
-    expect(starters).toHaveLength(1);
+    expect(starters.map(([, r]) => (props(r).Roles as { Ref: string }[])[0]?.Ref).sort()).toEqual([roleOfFunction(fn), roleOfFunction(scheduleFire()[1])].sort());
+    expect(statementsOfRole(roleOfFunction(scheduleFire()[1])).filter((s) => JSON.stringify(s.Action).includes('states:'))).toEqual(statements);
   });
 });

@@ -10,6 +10,7 @@ import { eventArchiveRetention, eventBusName } from '../../cdk/lib/events';
 import { gatewayErrors } from '../../cdk/lib/gateway-responses';
 import { Inventory, credentialKeyActions, credentialSecretActions, credentialSecretPrefix } from '../../cdk/lib/inventory';
 import { Network, defaultVpcCidr, flowLogRetention } from '../../cdk/lib/network';
+import { scheduleSyncActions } from '../../cdk/lib/schedules';
 import { fromRoot } from '../../cdk/lib/paths';
 import { OpsConductorStack } from '../../cdk/lib/stack';
 import { secretName } from '../../adapters/aws/secrets-manager-vault';
@@ -171,7 +172,16 @@ describe('events', () => {
 
 describe('audit', () => {
   const consumer = () => functionNamed('OpsConductor audit trail: one record per event');
-  const queueId = () => only('AWS::SQS::Queue')[0];
+  /** The queue the audit rule dead-letters to (the schedules construct has a queue of its own). */
+  const auditQueue = (): [string, Resource] => {
+    const [fnId] = consumer();
+    const rule = ofType('AWS::Events::Rule').find(([, r]) => JSON.stringify(props(r).Targets).includes(`"${fnId}"`))?.[1];
+    const queueArn = JSON.stringify((props(rule ?? { Type: '' }).Targets as { DeadLetterConfig?: unknown }[] | undefined)?.[0]?.DeadLetterConfig ?? null);
+    const found = ofType('AWS::SQS::Queue').filter(([id]) => queueArn.includes(`"${id}"`));
+    expect(found).toHaveLength(1);
+    return found[0] as [string, Resource];
+  };
+  const queueId = () => auditQueue()[0];
 
   it('sends every opsconductor.* event on the bus to the audit consumer, with retries and a dead-letter queue', () => {
     const [fnId] = consumer();
@@ -195,7 +205,7 @@ describe('audit', () => {
   });
 
   it('encrypts the dead-letter queue, refuses plain HTTP to it, and alarms on any message in it', () => {
-    const [id, queue] = only('AWS::SQS::Queue');
+    const [id, queue] = auditQueue();
     expect(props(queue).SqsManagedSseEnabled).toBe(true);
     const policies = ofType('AWS::SQS::QueuePolicy').filter(([, r]) => JSON.stringify(props(r).Queues).includes(`"${id}"`));
     const statements = policies.flatMap(([, r]) => (props(r).PolicyDocument as { Statement: Statement[] }).Statement);
@@ -393,6 +403,11 @@ describe('api', () => {
       );
     }
     expect(handlerNames.filter((n) => (handlerAccess[n] as HandlerAccess).startsRuns)).toEqual(['runs']);
+    for (const name of handlerNames) {
+      const env = envOf(apiFunction(name)[1]);
+      const sync = ['SCHEDULE_GROUP', 'SCHEDULE_FIRE_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_DLQ_ARN'].filter((k) => k in env);
+      expect({ name, sync: sync.length }).toEqual({ name, sync: (handlerAccess[name] as HandlerAccess).syncsSchedules ? 4 : 0 });
+    }
     expect(['users', 'members', 'settings'].every((name) => (handlerAccess[name as 'users'] as HandlerAccess).userPool.length > 0)).toBe(true);
   });
 
@@ -482,8 +497,14 @@ describe('api', () => {
         name,
         states: access.startsRuns ? [{ Action: 'states:StartExecution', Effect: 'Allow', Resource: ref(only('AWS::StepFunctions::StateMachine')[0]) }] : [],
       });
-      expect(actions.filter((a) => !/^(dynamodb|kms|events|cognito-idp|xray|secretsmanager|states):/.test(a))).toEqual([]);
+      // The statements themselves (this group's schedules, the Scheduler role to Scheduler only): test/infra/schedules.test.ts.
+      expect({ name, sync: actions.filter((a) => /^(scheduler|iam):/.test(a)) }).toEqual({
+        name,
+        sync: access.syncsSchedules ? [...scheduleSyncActions, 'iam:PassRole'].sort() : [],
+      });
+      expect(actions.filter((a) => !/^(dynamodb|kms|events|cognito-idp|xray|secretsmanager|states|scheduler|iam):/.test(a))).toEqual([]);
     }
+    expect(handlerNames.filter((n) => (handlerAccess[n] as HandlerAccess).syncsSchedules)).toEqual(['schedules']);
   });
 
   it('declares the access the handler chain needs: membership reads for project routes, PutEvents where the policy can deny', () => {

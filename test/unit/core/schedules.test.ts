@@ -45,12 +45,28 @@ const setup = (at = '2026-03-01T00:00:30Z') => {
     },
   };
   const sealer = { seal: () => Promise.resolve('sealed'), open: () => Promise.resolve({}) };
-  const deps: ScheduleDeps & FireDeps = { schedules, jobs, runs, bus, clock, ids, launcher, sealer };
+  const synced: string[] = [];
+  let syncFails = false;
+  const scheduleSync = {
+    put: (s: { id: string; enabled: boolean; version: number }) => {
+      if (syncFails) return Promise.reject(new Error('Scheduler unavailable'));
+      synced.push(`put ${s.id} v${String(s.version)} ${s.enabled ? 'enabled' : 'disabled'}`);
+      return Promise.resolve();
+    },
+    remove: (s: { id: string }) => {
+      synced.push(`remove ${s.id}`);
+      return Promise.resolve();
+    },
+  };
+  const failSync = () => {
+    syncFails = true;
+  };
+  const deps: ScheduleDeps & FireDeps = { schedules, jobs, runs, bus, clock, ids, launcher, sealer, scheduleSync };
   const job = (input: Record<string, unknown> = {}) =>
     createJob(deps, admin, projectId, JobInput.parse({ name: `j-${String(Math.random()).slice(2, 8)}`, steps: [{ kind: 'command', content: 'uptime' }], targets: { targetIds: [targetId] }, ...input }));
   const schedule = (input: Record<string, unknown>, role: ProjectRole = 'admin') => createSchedule(deps, admin, role, projectId, ScheduleInput.parse(input));
   const types = () => bus.events.map((e: DomainEvent) => e.detailType);
-  return { clock, deps, bus, launched, job, schedule, types, schedules, runs };
+  return { clock, deps, bus, launched, job, schedule, types, schedules, runs, synced, failSync };
 };
 
 const failure = async (p: Promise<unknown>): Promise<AppError> => {
@@ -64,6 +80,27 @@ const failure = async (p: Promise<unknown>): Promise<AppError> => {
 };
 
 describe('schedules service', () => {
+  it('tells the schedule sync about every create, edit and delete, after the store', async () => {
+    const t = setup();
+    const job = await t.job();
+    const s = await t.schedule({ name: 'synced', jobId: job.id, expression: 'rate(1 hour)' });
+    await updateSchedule(t.deps, admin, 'admin', projectId, s.id, SchedulePatch.parse({ enabled: false }));
+    await deleteSchedule(t.deps, admin, projectId, s.id);
+
+    expect(t.synced).toEqual([`put ${s.id} v1 enabled`, `put ${s.id} v2 disabled`, `remove ${s.id}`]);
+  });
+
+  it('keeps no schedule whose create could not be armed, and publishes nothing for it', async () => {
+    const t = setup();
+    const job = await t.job();
+    t.failSync();
+    const events = t.bus.events.length;
+
+    await expect(t.schedule({ name: 'unarmed', jobId: job.id, expression: 'rate(1 hour)' })).rejects.toThrow('Scheduler unavailable');
+    expect((await t.schedules.list(projectId, { limit: 100 })).items.map((x) => x.name)).not.toContain('unarmed');
+    expect(t.bus.events.length).toBe(events);
+  });
+
   it('stores the normalized expression, defaults, and answers the next five fire times', async () => {
     const t = setup();
     const job = await t.job();
