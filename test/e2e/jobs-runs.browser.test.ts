@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, seriousViolations, signedInPage } from '../support/browser';
-import { signIn as apiSignIn } from '../support/http';
+import { creator, signIn as apiSignIn } from '../support/http';
 import { startLocalStack } from '../support/local-stack';
 import { startTestSshd, type TestSshd } from '../support/sshd';
 import { JobEditorPage } from './pages/JobEditorPage';
@@ -48,15 +48,7 @@ describe('jobs and runs (browser)', () => {
     stack = await startLocalStack({ env: { OPSC_ADMIN_EMAIL: ADMIN.email, OPSC_ADMIN_PASSWORD: ADMIN.password } });
     baseUrl = stack.baseUrl;
     const token = await apiSignIn(baseUrl, ADMIN.username, ADMIN.password);
-    post = async (url: string, body: unknown): Promise<string> => {
-      const res = await fetch(`${baseUrl}${url}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      expect(res.status).toBe(201);
-      return ((await res.json()) as { id: string }).id;
-    };
+    post = creator(baseUrl, token);
     projectId = await post('/v1/projects', { name: PROJECT, description: 'Jobs for the browser test' });
     credentialId = await post(`/v1/projects/${projectId}/credentials`, {
       name: 'key',

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, seriousViolations, signedInPage } from '../support/browser';
-import { signIn as apiSignIn } from '../support/http';
+import { creator, signIn as apiSignIn } from '../support/http';
 import { startLocalStack } from '../support/local-stack';
 import { AuditPage } from './pages/AuditPage';
 import { SchedulesPage } from './pages/SchedulesPage';
@@ -38,15 +38,7 @@ describe('schedules and audit (browser)', () => {
     stack = await startLocalStack({ env: { OPSC_ADMIN_EMAIL: ADMIN.email, OPSC_ADMIN_PASSWORD: ADMIN.password } });
     baseUrl = stack.baseUrl;
     const token = await apiSignIn(baseUrl, ADMIN.username, ADMIN.password);
-    const post = async (url: string, body: unknown): Promise<string> => {
-      const res = await fetch(`${baseUrl}${url}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      expect(res.status).toBe(201);
-      return ((await res.json()) as { id: string }).id;
-    };
+    const post = creator(baseUrl, token);
     projectId = await post('/v1/projects', { name: PROJECT, description: 'Schedules for the browser test' });
     const credentialId = await post(`/v1/projects/${projectId}/credentials`, { name: 'pw', kind: 'ssh-password', username: 'ops', password: 'not-used-here' });
     const targetId = await post(`/v1/projects/${projectId}/targets`, { name: 'web-1', address: '127.0.0.1', port: 22, protocol: 'ssh', credentialId });

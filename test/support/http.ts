@@ -67,3 +67,12 @@ export const decodeJwt = (token: string) => ({
   header: JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as Record<string, unknown>,
   payload: JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>,
 });
+
+/** POSTs as `token` and answers the created resource's id; anything but 201 fails the test. */
+export const creator =
+  (baseUrl: string, token: string) =>
+  async (path_: string, body: unknown): Promise<string> => {
+    const res = await request(baseUrl, 'POST', path_, { token, body });
+    if (res.status !== 201) throw new Error(`POST ${path_}: ${String(res.status)} ${res.text}`);
+    return String(res.json().id);
+  };
