@@ -9,20 +9,18 @@ import Link from '@cloudscape-design/components/link';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
 import Table from '@cloudscape-design/components/table';
-import { useCallback, useEffect, useState } from 'react';
-import { messageOf } from '../../api/errors';
-import { jobsApi, type Job } from '../../api/jobs';
+import { useState } from 'react';
 import type { ProjectAbilities } from '../../app/access';
 import { useFlash } from '../../app/flash';
 import { usePageLabel } from '../../app/page-label';
 import { followLink, navigate } from '../../app/router';
 import { editJobHref, runHref, runsHref } from '../../app/routes';
-import { useApi } from '../../app/services';
 import { DateTime } from '../../components/DateTime';
 import { DangerWarnings } from '../jobs/components/DangerWarnings';
 import { DangerousBadge } from '../jobs/components/DangerousBadge';
 import { ProjectGate } from '../project/components/ProjectGate';
 import { RunJobModal } from './components/RunJobModal';
+import { useJob } from '../jobs/hooks/use-job';
 
 /** One job (/projects/<id>/jobs/<jobId>): its steps, parameters and warnings; Run and Edit. */
 export const JobDetailPage = ({ projectId, jobId }: { projectId: string; jobId: string }) => (
@@ -30,33 +28,10 @@ export const JobDetailPage = ({ projectId, jobId }: { projectId: string; jobId: 
 );
 
 const JobDetail = ({ projectId, jobId, abilities }: { projectId: string; jobId: string; abilities: ProjectAbilities }) => {
-  const api = useApi(jobsApi);
   const flash = useFlash();
-  const [job, setJob] = useState<Job | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const { job, error, reload: load } = useJob(projectId, jobId);
   const [running, setRunning] = useState(false);
   usePageLabel(job?.name);
-
-  const load = useCallback(
-    async (signal?: AbortSignal) => {
-      setError(undefined);
-      try {
-        const j = await api.get(projectId, jobId, signal);
-        if (signal?.aborted !== true) setJob(j);
-      } catch (e) {
-        if (signal?.aborted !== true) setError(messageOf(e));
-      }
-    },
-    [api, projectId, jobId],
-  );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    void load(controller.signal);
-    return () => {
-      controller.abort();
-    };
-  }, [load]);
 
   if (error !== undefined) {
     return (

@@ -9,9 +9,9 @@ import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
 import Textarea from '@cloudscape-design/components/textarea';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { ApiError, fieldErrors, messageOf } from '../../api/errors';
-import { jobsApi, type Job } from '../../api/jobs';
+import { jobsApi } from '../../api/jobs';
 import type { ProjectAbilities } from '../../app/access';
 import { useFlash } from '../../app/flash';
 import { usePageLabel } from '../../app/page-label';
@@ -26,6 +26,7 @@ import { SelectorPreview } from './components/SelectorPreview';
 import { StepsEditor } from './components/StepsEditor';
 import { useSelectorPreview } from './hooks/use-selector-preview';
 import { emptyForm, fieldsOf, formOf, inputOf, type JobForm } from './form';
+import { useJob } from '../jobs/hooks/use-job';
 
 /** Create a job (/projects/<id>/jobs/new) or edit one (/projects/<id>/jobs/<jobId>/edit). */
 export const JobEditorPage = ({ projectId, jobId }: { projectId: string; jobId: string | undefined }) => (
@@ -38,8 +39,7 @@ const JobEditor = ({ projectId, jobId, abilities }: { projectId: string; jobId: 
   const api = useApi(jobsApi);
   const flash = useFlash();
   const [form, setForm] = useState<JobForm | undefined>(jobId === undefined ? emptyForm() : undefined);
-  const [original, setOriginal] = useState<Job | undefined>(undefined);
-  const [loadError, setLoadError] = useState<string | undefined>(undefined);
+  const { job: original, error: loadError, reload: load } = useJob(projectId, jobId);
   const [pending, setPending] = useState(false);
   const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
   const [formError, setFormError] = useState<string | undefined>(undefined);
@@ -47,30 +47,12 @@ const JobEditor = ({ projectId, jobId, abilities }: { projectId: string; jobId: 
   const preview = useSelectorPreview(projectId, form?.selector ?? '');
   usePageLabel(original?.name);
 
-  const load = useCallback(
-    async (signal?: AbortSignal) => {
-      if (jobId === undefined) return;
-      setLoadError(undefined);
-      try {
-        const job = await api.get(projectId, jobId, signal);
-        if (signal?.aborted === true) return;
-        setOriginal(job);
-        setForm(formOf(job));
-        setConflict(false);
-      } catch (e) {
-        if (signal?.aborted !== true) setLoadError(messageOf(e));
-      }
-    },
-    [api, projectId, jobId],
-  );
-
+  // A loaded (or reloaded) job replaces the form: the editor starts from what is stored.
   useEffect(() => {
-    const controller = new AbortController();
-    void load(controller.signal);
-    return () => {
-      controller.abort();
-    };
-  }, [load]);
+    if (original === undefined) return;
+    setForm(formOf(original));
+    setConflict(false);
+  }, [original]);
 
   const fields = useMemo(() => (form === undefined ? [] : fieldsOf(form)), [form]);
 
