@@ -7,7 +7,7 @@ import type { Permission } from './identity/policy';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A handler is one Lambda (lambdas/api/<name>/) serving every route of one resource. */
-export const handlerNames = ['health', 'me', 'projects', 'users', 'members', 'api-keys', 'settings', 'credentials', 'targets', 'jobs', 'runs', 'events', 'audit', 'schedules'] as const;
+export const handlerNames = ['health', 'me', 'projects', 'users', 'members', 'api-keys', 'settings', 'credentials', 'targets', 'jobs', 'runs', 'events', 'audit', 'schedules', 'triggers', 'hooks'] as const;
 export type HandlerName = (typeof handlerNames)[number];
 
 export interface RouteDef {
@@ -73,6 +73,15 @@ export const routes = [
   { id: 'updateSchedule', method: 'PATCH', path: '/v1/projects/{projectId}/schedules/{scheduleId}', handler: 'schedules', permission: 'schedules:manage' },
   { id: 'deleteSchedule', method: 'DELETE', path: '/v1/projects/{projectId}/schedules/{scheduleId}', handler: 'schedules', permission: 'schedules:manage' },
   { id: 'previewSchedule', method: 'POST', path: '/v1/schedules/preview', handler: 'schedules', permission: 'schedules:preview' },
+  { id: 'listTriggers', method: 'GET', path: '/v1/projects/{projectId}/triggers', handler: 'triggers', permission: 'triggers:read' },
+  { id: 'createTrigger', method: 'POST', path: '/v1/projects/{projectId}/triggers', handler: 'triggers', permission: 'triggers:manage' },
+  { id: 'getTrigger', method: 'GET', path: '/v1/projects/{projectId}/triggers/{triggerId}', handler: 'triggers', permission: 'triggers:read' },
+  { id: 'updateTrigger', method: 'PATCH', path: '/v1/projects/{projectId}/triggers/{triggerId}', handler: 'triggers', permission: 'triggers:manage' },
+  { id: 'deleteTrigger', method: 'DELETE', path: '/v1/projects/{projectId}/triggers/{triggerId}', handler: 'triggers', permission: 'triggers:manage' },
+  { id: 'testTrigger', method: 'POST', path: '/v1/projects/{projectId}/triggers/{triggerId}/test', handler: 'triggers', permission: 'triggers:read' },
+  { id: 'rotateTriggerWebhookSecret', method: 'POST', path: '/v1/projects/{projectId}/triggers/{triggerId}/webhook-secret', handler: 'triggers', permission: 'triggers:manage' },
+  // Public: the caller proves itself with the HMAC signature of the body (core/triggers/webhook.ts).
+  { id: 'receiveWebhook', method: 'POST', path: '/v1/hooks/{triggerId}', handler: 'hooks', permission: 'public' },
   { id: 'getSettings', method: 'GET', path: '/v1/settings', handler: 'settings', permission: 'settings:read' },
   { id: 'updateSettings', method: 'PATCH', path: '/v1/settings', handler: 'settings', permission: 'settings:manage' },
   { id: 'listProjectAudit', method: 'GET', path: '/v1/projects/{projectId}/audit', handler: 'audit', permission: 'audit:read' },

@@ -35,6 +35,10 @@ import { makeUsersHandler } from '../lambdas/api/users/handler';
 import { makeEventsHandler } from '../lambdas/api/events/handler';
 import { makeSchedulesHandler } from '../lambdas/api/schedules/handler';
 import { fireSchedule } from '../core/schedules/fire';
+import { createDynamoTriggerStore } from '../adapters/aws/trigger-store';
+import { makeTriggersHandler } from '../lambdas/api/triggers/handler';
+import { makeHooksHandler } from '../lambdas/api/hooks/handler';
+import { localTriggerSync } from './triggers';
 import { createLocalScheduler, localScheduleSync } from './scheduler';
 import { makeAuthorizer } from '../lambdas/authorizer/handler';
 import { createTokenVerifier } from '../lambdas/authorizer/verifier';
@@ -217,6 +221,10 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       fire: (request) => fireSchedule({ runs, jobs, schedules, sealer, launcher: engine, bus, clock, ids }, request),
     });
     cleanups.push(() => scheduler.close());
+    const triggers = createDynamoTriggerStore(table);
+    // EventBridge's stand-in for trigger rules: one bus rule per enabled trigger, kept in step by the service.
+    const triggerSync = localTriggerSync({ bus, fireDeps: { runs, jobs, triggers, sealer, launcher: engine, bus, clock, ids }, logger });
+    for (const trigger of await triggers.listEnabled()) await triggerSync.put(trigger);
     const deps = {
       logger,
       consoleOrigin: undefined,
@@ -237,6 +245,8 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       sealer,
       schedules,
       scheduleSync: localScheduleSync(scheduler),
+      triggers,
+      triggerSync,
       launcher: engine,
       vault: await createFileVault(opts.dataDir),
       tester: runnerConnectionTester,
@@ -259,6 +269,8 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       events: makeEventsHandler(deps),
       audit: makeAuditHandler({ ...deps, audit }),
       schedules: makeSchedulesHandler(deps),
+      triggers: makeTriggersHandler(deps),
+      hooks: makeHooksHandler(deps),
     };
     const authorizer = makeAuthorizer({
       verifier: createTokenVerifier({ issuer, clientId: LOCAL_CLIENT_ID, jwks: idp.jwks() }),

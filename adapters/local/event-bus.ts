@@ -33,6 +33,11 @@ export interface ReplayResult {
 
 export interface LocalEventBus extends EventBus {
   addRule(rule: LocalRule): void;
+  /**
+   * Removes a rule (gone already is fine): no new deliveries start for it; those under way finish.
+   * Its acknowledged ids stay in the data folder, so a rule added again under the name is not handed them twice.
+   */
+  removeRule(name: string): void;
   /** Resolves when every delivery started so far has finished, retries included (tests and shutdown). */
   drain(): Promise<void>;
   /**
@@ -290,6 +295,11 @@ export const createLocalEventBus = (deps: LocalBusDeps): LocalEventBus => {
         }
       }
       rules.push({ name: rule.name, matches, target: rule.target, since, acknowledged });
+    },
+
+    removeRule: (name) => {
+      const i = rules.findIndex((r) => r.name === name);
+      if (i >= 0) rules.splice(i, 1);
     },
 
     publish: async (events: readonly DomainEvent[]) => {

@@ -45,7 +45,7 @@ export interface ApiProps {
   /** https://<console host>: the only origin CORS allows. */
   readonly consoleOrigin: string;
   /** The job-run state machine and the runs key, for the handlers that start runs. */
-  readonly runs: Pick<Runs, 'grantStartRuns'>;
+  readonly runs: Pick<Runs, 'grantStartRuns' | 'grantTriggerSecrets'>;
   /** The Scheduler schedule group, the fire Lambda and the Scheduler role, for the handler that syncs schedules. */
   readonly schedules: Pick<Schedules, 'grantSync'>;
 }
@@ -93,6 +93,11 @@ export interface HandlerAccess {
    * PassRole on the Scheduler role.
    */
   readonly syncsSchedules: boolean;
+  /**
+   * Webhook secrets of triggers, sealed with the runs key (`Runs.grantTriggerSecrets`): RUNS_KMS_KEY_ID
+   * and `seal` (GenerateDataKey + Decrypt) or `open` (Decrypt) with an encryption context.
+   */
+  readonly triggerSecrets: 'none' | 'seal' | 'open';
 }
 
 /**
@@ -101,11 +106,11 @@ export interface HandlerAccess {
  * in lambdas/api/http.ts does for its routes (`chainAccess`; synth fails when an entry lacks it).
  */
 export const handlerAccess = {
-  health: { data: 'none', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false },
+  health: { data: 'none', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'none' },
   // Its only route (me:read) is open to every principal: the chain never reads or denies.
-  me: { data: 'read', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false },
+  me: { data: 'read', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'none' },
   // Deleting a project also deletes its memberships and API keys.
-  projects: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false },
+  projects: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'none' },
   // Memberships and account blocks in the table; invite, list, enable/disable, groups, delete in Cognito.
   users: {
     data: 'readWrite',
@@ -125,7 +130,7 @@ export const handlerAccess = {
     credentialSecrets: 'none',
     reachesHosts: false,
     startsRuns: false,
-    syncsSchedules: false,
+    syncsSchedules: false, triggerSecrets: 'none',
   },
   // Adding a member checks the user exists: directory.get is AdminGetUser + AdminListGroupsForUser.
   members: {
@@ -135,9 +140,9 @@ export const handlerAccess = {
     credentialSecrets: 'none',
     reachesHosts: false,
     startsRuns: false,
-    syncsSchedules: false,
+    syncsSchedules: false, triggerSecrets: 'none',
   },
-  'api-keys': { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false },
+  'api-keys': { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'none' },
   // The pool's MFA mode only; its routes are global, so the chain never reads memberships.
   settings: {
     data: 'none',
@@ -146,21 +151,25 @@ export const handlerAccess = {
     credentialSecrets: 'none',
     reachesHosts: false,
     startsRuns: false,
-    syncsSchedules: false,
+    syncsSchedules: false, triggerSecrets: 'none',
   },
   // Credential metadata in the table, material into the vault: it writes secrets and cannot read them back.
-  credentials: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'write', reachesHosts: false, startsRuns: false, syncsSchedules: false },
+  credentials: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'write', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'none' },
   // A connection test reads the target's credential material and dials the host; discovery dials a /22 at most.
-  targets: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'read', reachesHosts: true, startsRuns: false, syncsSchedules: false },
-  jobs: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false },
+  targets: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'read', reachesHosts: true, startsRuns: false, syncsSchedules: false, triggerSecrets: 'none' },
+  jobs: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'none' },
   // Runs and their hosts and output in the table; starting (and retrying) seals secure values and starts the state machine.
-  runs: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: true, syncsSchedules: false },
+  runs: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: true, syncsSchedules: false, triggerSecrets: 'none' },
   // Reads audit records only (the audit consumer in cdk/lib/audit.ts writes them); no route writes or deletes one.
-  audit: { data: 'read', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false },
+  audit: { data: 'read', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'none' },
   // The catalog and the pattern tester compute from core alone; their permission denies nobody signed in.
-  events: { data: 'none', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false },
+  events: { data: 'none', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'none' },
   // Schedules in the table (and the job they name, read to check parameters), and one Scheduler schedule each; the fire Lambda (cdk/lib/schedules.ts) starts the runs.
-  schedules: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: true },
+  schedules: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: true, triggerSecrets: 'none' },
+  // Triggers in the table (and the job they name); webhook secrets sealed with the runs key (context: the trigger id). No EventBridge rule per trigger yet (docs/triggers.md).
+  triggers: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'seal' },
+  // The public webhook route: reads the trigger, opens its sealed secret to check the HMAC, publishes Webhook Received. No authorizer, so no membership reads or denials.
+  hooks: { data: 'read', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'open' },
 } as const satisfies Record<HandlerName, HandlerAccess>;
 
 /** A signed-in user with no group: whom the policy denies a permission to, if it denies anyone. */
@@ -258,6 +267,7 @@ export class Api extends Construct {
       if (access.credentialSecrets === 'read') props.inventory.grantCredentialRead(fn.role);
       if (access.startsRuns) props.runs.grantStartRuns(fn);
       if (access.syncsSchedules) props.schedules.grantSync(fn);
+      if (access.triggerSecrets !== 'none') props.runs.grantTriggerSecrets(fn, access.triggerSecrets);
       handlers.set(name, fn);
     }
     this.handlers = handlers;
@@ -320,7 +330,10 @@ export class Api extends Construct {
       if (route.permission === 'public') {
         acknowledge(method, {
           id: 'AwsSolutions-APIG4',
-          reason: `${route.method} ${route.path} is public by design in core/routes.ts (load balancer / uptime checks); it returns no data.`,
+          reason:
+            route.handler === 'hooks'
+              ? `${route.method} ${route.path} is public by design in core/routes.ts: webhook senders authenticate with an HMAC-SHA256 signature of the body, checked by the handler; it returns no data.`
+              : `${route.method} ${route.path} is public by design in core/routes.ts (load balancer / uptime checks); it returns no data.`,
         });
       }
       acknowledge(method, {

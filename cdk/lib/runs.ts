@@ -155,6 +155,12 @@ export class Runs extends Construct {
     this.grantKey(fn.role, runsKeyActions.seal);
   }
 
+  /** Sealing (or only opening) trigger webhook secrets with the runs key; the context names the trigger instead of a run. */
+  grantTriggerSecrets(fn: ServiceFunction, mode: 'seal' | 'open'): void {
+    fn.fn.addEnvironment('RUNS_KMS_KEY_ID', this.key.keyArn);
+    this.grantKey(fn.role, runsKeyActions[mode]);
+  }
+
   /** Key use for one role, in the key policy, only with a `{ runId }` encryption context. */
   private grantKey(role: IRole, actions: readonly string[]): void {
     this.key.addToResourcePolicy(

@@ -311,6 +311,57 @@ export const ScheduleMissed = defineEvent({
   }),
 });
 
+const TriggerRef = z.object({ id: z.string(), name: z.string(), jobId: z.string(), enabled: z.boolean(), webhook: z.boolean() });
+
+export const TriggerCreated = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Trigger Created',
+  description: 'An event trigger was created (never its parameter values or webhook secret).',
+  schema: z.object({ projectId: ProjectId, actor: Actor, trigger: TriggerRef }),
+});
+
+export const TriggerUpdated = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Trigger Updated',
+  description: 'A trigger was changed, enabled or disabled, or its webhook secret was rotated.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, trigger: TriggerRef, secretRotated: z.boolean().optional() }),
+});
+
+export const TriggerDeleted = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Trigger Deleted',
+  description: 'A trigger was deleted; the runs it started stay.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, trigger: TriggerRef }),
+});
+
+export const TriggerFired = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Trigger Fired',
+  description: 'An event matched a trigger and started a run (once per event id).',
+  schema: z.object({ projectId: ProjectId, actor: Actor, triggerId: z.string(), eventId: z.string(), runId: z.string() }),
+});
+
+export const TriggerFailed = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Trigger Failed',
+  description: 'An event matched a trigger but no run could start (the job is gone, needs confirmation, has no targets, or the parameters do not fit).',
+  schema: z.object({
+    projectId: ProjectId,
+    actor: Actor,
+    triggerId: z.string(),
+    eventId: z.string(),
+    reason: z.enum(['job-missing', 'confirmation-required', 'invalid-parameters', 'no-targets', 'launch-failed']),
+    message: z.string().optional(),
+  }),
+});
+
+export const WebhookReceived = defineEvent({
+  source: 'opsconductor.automation',
+  detailType: 'Webhook Received',
+  description: "A correctly signed webhook call for a trigger: its JSON body, for the trigger's rule to match (the actor is the trigger's webhook).",
+  schema: z.object({ projectId: ProjectId, actor: Actor, triggerId: z.string(), body: z.unknown() }),
+});
+
 export const eventCatalog: readonly EventDefinition[] = [
   ProjectCreated,
   ProjectUpdated,
@@ -344,6 +395,12 @@ export const eventCatalog: readonly EventDefinition[] = [
   ScheduleDeleted,
   ScheduleFired,
   ScheduleMissed,
+  TriggerCreated,
+  TriggerUpdated,
+  TriggerDeleted,
+  TriggerFired,
+  TriggerFailed,
+  WebhookReceived,
 ];
 
 export interface CatalogEntry {

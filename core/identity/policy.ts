@@ -51,6 +51,8 @@ const rules = {
   'runs:cancel': { scope: 'project', minRole: 'operator' },
   'schedules:read': { scope: 'project', minRole: 'viewer' },
   'schedules:manage': { scope: 'project', minRole: 'admin' },
+  'triggers:read': { scope: 'project', minRole: 'viewer' },
+  'triggers:manage': { scope: 'project', minRole: 'admin' },
   // The expression evaluator alone (no project, nothing stored): open to every signed-in caller.
   'schedules:preview': { scope: 'global', who: 'any' },
   // The audit trail: a project's for its admins; every project's (and the installation's) for global admins.

@@ -39,6 +39,10 @@ export interface RequestContext<B, Q, P> {
   logger: Logger;
   headers: Readonly<Record<string, string>>;
 }
+/** Public operations see the body as sent (bytes, at most MAX_BODY_BYTES): webhooks verify a signature over it. */
+export interface PublicContext<Q, P> extends RequestContext<undefined, Q, P> {
+  rawBody: Buffer;
+}
 export interface AuthedContext<B, Q, P> extends RequestContext<B, Q, P> {
   principal: Principal;
   /** The caller's role in the route's project, for project-scoped routes. */
@@ -62,7 +66,7 @@ export interface Operation {
   readonly body?: z.ZodType | undefined;
   readonly query?: z.ZodType | undefined;
   readonly path?: z.ZodType | undefined;
-  run(ctx: AuthedContext<unknown, unknown, unknown> | RequestContext<unknown, unknown, unknown>): Promise<HttpResult>;
+  run(ctx: AuthedContext<unknown, unknown, unknown> | PublicContext<unknown, unknown>): Promise<HttpResult>;
 }
 
 /** An operation behind the authorizer: it always has a principal, already allowed by the policy. */
@@ -77,13 +81,14 @@ export const operation = <BS extends Schema = undefined, QS extends Schema = und
   run: async (ctx) => spec.handle(ctx as AuthedContext<Out<BS>, Out<QS>, Out<PS>>),
 });
 
-/** An operation anyone may call (health checks): it never sees a principal. */
-export const publicOperation = <QS extends Schema = undefined>(
-  spec: Spec<undefined, QS, undefined> & { handle: (ctx: RequestContext<undefined, Out<QS>, undefined>) => Promise<HttpResult> | HttpResult },
+/** An operation anyone may call (health checks, signed webhooks): it never sees a principal. */
+export const publicOperation = <QS extends Schema = undefined, PS extends Schema = undefined>(
+  spec: Spec<undefined, QS, PS> & { handle: (ctx: PublicContext<Out<QS>, Out<PS>>) => Promise<HttpResult> | HttpResult },
 ): Operation => ({
   public: true,
   query: spec.query,
-  run: async (ctx) => spec.handle(ctx as RequestContext<undefined, Out<QS>, undefined>),
+  path: spec.path,
+  run: async (ctx) => spec.handle(ctx as PublicContext<Out<QS>, Out<PS>>),
 });
 
 export interface HttpDeps {
@@ -147,6 +152,16 @@ const readBody = (event: APIGatewayProxyEvent, headers: Record<string, string>, 
   } catch {
     throw new AppError('INVALID_JSON', 'The body is not valid JSON.');
   }
+};
+
+/** The body bytes as sent, for public operations; the same size limit as parsed bodies. */
+const rawBodyOf = (event: APIGatewayProxyEvent): Buffer => {
+  if (event.body === null || event.body === '') return Buffer.alloc(0);
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (raw.length > MAX_BODY_BYTES) {
+    throw new AppError('PAYLOAD_TOO_LARGE', `The body must be at most ${String(MAX_BODY_BYTES)} bytes.`, { limitBytes: MAX_BODY_BYTES });
+  }
+  return raw;
 };
 
 const respond = (
@@ -219,7 +234,7 @@ export const apiHandler = <H extends HandlerName>(
     };
     let result: HttpResult;
     if (route.permission === 'public') {
-      result = await op.run({ ...base, body: undefined });
+      result = await op.run({ ...base, body: undefined, rawBody: rawBodyOf(event) });
     } else {
       const principal = principalFromContext(event.requestContext.authorizer);
       if (!principal) throw new AppError('UNAUTHORIZED', 'Authentication is required.');

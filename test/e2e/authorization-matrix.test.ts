@@ -69,6 +69,8 @@ const expectations: Record<Permission | 'public', Record<Caller, Expect>> = {
   'schedules:read': projectReaders,
   'schedules:manage': projectAdmins,
   'schedules:preview': rule(everyone),
+  'triggers:read': projectReaders,
+  'triggers:manage': projectAdmins,
 };
 
 interface Fixture {
@@ -86,6 +88,8 @@ interface Fixture {
   ghostRun: string;
   scheduleId: string;
   doomedSchedule: string;
+  triggerId: string;
+  doomedTrigger: string;
 }
 
 /**
@@ -170,6 +174,19 @@ const calls: Record<RouteId, (f: Fixture) => { method?: string; path: string; bo
     allowed: (r) => r.status === 204 || (r.status === 404 && /Schedule/.test(r.text)),
   }),
   previewSchedule: () => ({ path: '/v1/schedules/preview', body: {}, allowed: isValidationFailure }),
+  listTriggers: (f) => ({ path: `/v1/projects/${f.projectId}/triggers`, allowed: (r) => r.status === 200 }),
+  createTrigger: (f) => ({ path: `/v1/projects/${f.projectId}/triggers`, body: {}, allowed: isValidationFailure }),
+  getTrigger: (f) => ({ path: `/v1/projects/${f.projectId}/triggers/${f.triggerId}`, allowed: (r) => r.status === 200 }),
+  updateTrigger: (f) => ({ path: `/v1/projects/${f.projectId}/triggers/${f.triggerId}`, body: { matrix: 1 }, allowed: isValidationFailure }),
+  deleteTrigger: (f) => ({
+    path: `/v1/projects/${f.projectId}/triggers/${f.doomedTrigger}`,
+    allowed: (r) => r.status === 204 || (r.status === 404 && /Trigger/.test(r.text)),
+  }),
+  testTrigger: (f) => ({ path: `/v1/projects/${f.projectId}/triggers/${f.triggerId}/test`, body: {}, allowed: isValidationFailure }),
+  // Not a webhook trigger: an allowed call got past the policy to the service, which refuses it (422).
+  rotateTriggerWebhookSecret: (f) => ({ method: 'POST', path: `/v1/projects/${f.projectId}/triggers/${f.triggerId}/webhook-secret`, allowed: (r) => r.status === 422 }),
+  // Public: every caller reaches the handler, whose credential is the body's signature; none is sent, so 401 from the handler.
+  receiveWebhook: (f) => ({ path: `/v1/hooks/${f.triggerId}`, body: {}, allowed: (r) => r.status === 401 && /signature/.test(r.text) }),
 };
 
 function isValidationFailure(r: HttpResponse) {
@@ -244,6 +261,10 @@ beforeAll(async () => {
     post(`/v1/projects/${projectA}/schedules`, { name, jobId: String(scheduledJob.id), expression: 'rate(1 day)', enabled: false });
   const kept = await schedule('s');
   const doomedSchedule = await schedule('ds');
+  const trigger = async (name: string) =>
+    post(`/v1/projects/${projectA}/triggers`, { name, jobId: String(scheduledJob.id), pattern: { source: ['com.example.matrix'] }, enabled: false });
+  const keptTrigger = await trigger('t');
+  const doomedTrigger = await trigger('dt');
   fixture = {
     projectId: projectA,
     ghostUser: 'ghost',
@@ -258,6 +279,8 @@ beforeAll(async () => {
     ghostRun: `run_${'0'.repeat(26)}`,
     scheduleId: String(kept.id),
     doomedSchedule: String(doomedSchedule.id),
+    triggerId: String(keptTrigger.id),
+    doomedTrigger: String(doomedTrigger.id),
   };
 }, 120_000);
 
@@ -273,7 +296,7 @@ const call = (caller: Caller, route: Route) => {
 };
 
 /** Destructive routes go last, and within a route the callers expected to be refused go first. */
-const destructive = new Set<RouteId>(['deleteProject', 'deleteUser', 'revokeApiKey', 'deleteCredential', 'deleteTarget', 'deleteJob', 'deleteSchedule']);
+const destructive = new Set<RouteId>(['deleteProject', 'deleteUser', 'revokeApiKey', 'deleteCredential', 'deleteTarget', 'deleteJob', 'deleteSchedule', 'deleteTrigger']);
 const ordered = [...routes].sort((a, b) => Number(destructive.has(a.id)) - Number(destructive.has(b.id)) || Number(a.id === 'deleteProject') - Number(b.id === 'deleteProject'));
 
 describe('authorization matrix', () => {

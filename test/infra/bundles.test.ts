@@ -120,7 +120,7 @@ const startFailure = (name: string, event: unknown, env: Record<string, string>)
 describe('synthesized Lambda bundles', () => {
   it('builds one bundle per handler, the authorizer and each job-run task', () => {
     expect(Object.keys(assets).sort()).toEqual(
-      ['apikeys', 'audit', 'audit-consumer', 'authorizer', 'credentials', 'events', 'health', 'jobs', 'me', 'members', 'projects', 'runs', 'schedule-fire', 'schedules', 'settings', 'targets', 'users', ...runTaskBundles].sort(),
+      ['apikeys', 'audit', 'audit-consumer', 'authorizer', 'credentials', 'events', 'health', 'hooks', 'jobs', 'me', 'members', 'projects', 'runs', 'schedule-fire', 'schedules', 'settings', 'targets', 'triggers', 'users', ...runTaskBundles].sort(),
     );
   });
 
@@ -128,6 +128,20 @@ describe('synthesized Lambda bundles', () => {
     const res = invoke('health', proxyEvent('getHealth'), apiEnv);
 
     expect(res).toMatchObject({ ok: true, value: { statusCode: 200, body: '{"status":"ok"}' } });
+  });
+
+  it('hooks answers an unsigned webhook 401 before touching DynamoDB or KMS', () => {
+    const res = invoke('hooks', proxyEvent('receiveWebhook', { pathParameters: { triggerId: 'trg_01JD0000000000000000000001' }, body: '{}' }), runsEnv);
+
+    expect(res).toMatchObject({ ok: true, value: { statusCode: 401 } });
+    expect(errorCode(res)).toBe('UNAUTHORIZED');
+  });
+
+  it('triggers validates the body before touching DynamoDB or KMS', () => {
+    const res = invoke('triggers', proxyEvent('createTrigger', { principal: admin, pathParameters: { projectId }, body: '{}' }), runsEnv);
+
+    expect(res).toMatchObject({ ok: true, value: { statusCode: 400 } });
+    expect(errorCode(res)).toBe('VALIDATION_FAILED');
   });
 
   it('me answers with the principal the authorizer handed over', () => {

@@ -61,6 +61,8 @@ const executionRole = () => (props(taskDefinition()[1]).ExecutionRoleArn as GetA
 const cluster = () => only('AWS::ECS::Cluster');
 const runsKey = () => keyNamed('OpsConductor: seals the secure parameter values of runs');
 const runsApi = () => functionNamed('OpsConductor API: runs routes');
+const triggersApi = () => functionNamed('OpsConductor API: triggers routes');
+const hooksApi = () => functionNamed('OpsConductor API: hooks routes');
 const scheduleFire = () => functionNamed('OpsConductor schedules: one fire of one schedule (EventBridge Scheduler target)');
 const taskFunction = (name: string) => functionNamed(`OpsConductor job run: ${name} task`);
 const tableId = () => only('AWS::DynamoDB::Table')[0];
@@ -319,7 +321,7 @@ describe('runner', () => {
 });
 
 describe('runs key and output bucket', () => {
-  it('seals with a rotating, retained key that only the runs API, the schedule-fire Lambda and the runner may use, with a run id context only', () => {
+  it('seals with a rotating, retained key that only the runs API, the schedule-fire Lambda, the runner and the trigger-secret handlers may use, with a run id context only', () => {
     const [, key] = runsKey();
     expect(props(key).EnableKeyRotation).toBe(true);
     expect(key.DeletionPolicy).toBe('Retain');
@@ -329,6 +331,9 @@ describe('runs key and output bucket', () => {
       { Effect: 'Allow', Principal: { AWS: getAtt(taskRole()) }, Action: runsKeyActions.open[0], Resource: '*', Condition: runsKeyContextCondition },
       { Effect: 'Allow', Principal: { AWS: getAtt(roleOfFunction(scheduleFire()[1])) }, Action: [...runsKeyActions.seal], Resource: '*', Condition: runsKeyContextCondition },
       { Effect: 'Allow', Principal: { AWS: getAtt(roleOfFunction(runsApi()[1])) }, Action: [...runsKeyActions.seal], Resource: '*', Condition: runsKeyContextCondition },
+      // Trigger webhook secrets (docs/triggers.md): sealed by the triggers API, opened by the public hooks route.
+      { Effect: 'Allow', Principal: { AWS: getAtt(roleOfFunction(triggersApi()[1])) }, Action: [...runsKeyActions.seal], Resource: '*', Condition: runsKeyContextCondition },
+      { Effect: 'Allow', Principal: { AWS: getAtt(roleOfFunction(hooksApi()[1])) }, Action: runsKeyActions.open[0], Resource: '*', Condition: runsKeyContextCondition },
     ]);
     // No role's own policy names the runs key.
     expect(JSON.stringify(ofType('AWS::IAM::Policy'))).not.toContain(`"${runsKey()[0]}"`);

@@ -295,7 +295,7 @@ describe('api', () => {
         });
       }
     }
-    expect(routes.filter((r) => r.permission === 'public').map((r) => `${r.method} ${r.path}`)).toEqual(['GET /health']);
+    expect(routes.filter((r) => r.permission === 'public').map((r) => `${r.method} ${r.path}`)).toEqual(['GET /health', 'POST /v1/hooks/{triggerId}']);
   });
 
   it('configures the authorizer without caching or identity sources', () => {
@@ -396,13 +396,15 @@ describe('api', () => {
           : { name, key: undefined, readers: undefined },
       );
       const starts = (handlerAccess[name] as HandlerAccess).startsRuns;
-      expect({ name, STATE_MACHINE_ARN: env.STATE_MACHINE_ARN, RUNS_KMS_KEY_ID: env.RUNS_KMS_KEY_ID }).toEqual(
-        starts
-          ? { name, STATE_MACHINE_ARN: ref(only('AWS::StepFunctions::StateMachine')[0]), RUNS_KMS_KEY_ID: { 'Fn::GetAtt': [keyNamed('OpsConductor: seals')[0], 'Arn'] } }
-          : { name, STATE_MACHINE_ARN: undefined, RUNS_KMS_KEY_ID: undefined },
-      );
+      const seals = starts || (handlerAccess[name] as HandlerAccess).triggerSecrets !== 'none';
+      expect({ name, STATE_MACHINE_ARN: env.STATE_MACHINE_ARN, RUNS_KMS_KEY_ID: env.RUNS_KMS_KEY_ID }).toEqual({
+        name,
+        STATE_MACHINE_ARN: starts ? ref(only('AWS::StepFunctions::StateMachine')[0]) : undefined,
+        RUNS_KMS_KEY_ID: seals ? { 'Fn::GetAtt': [keyNamed('OpsConductor: seals')[0], 'Arn'] } : undefined,
+      });
     }
     expect(handlerNames.filter((n) => (handlerAccess[n] as HandlerAccess).startsRuns)).toEqual(['runs']);
+    expect(handlerNames.filter((n) => (handlerAccess[n] as HandlerAccess).triggerSecrets !== 'none')).toEqual(['triggers', 'hooks']);
     for (const name of handlerNames) {
       const env = envOf(apiFunction(name)[1]);
       const sync = ['SCHEDULE_GROUP', 'SCHEDULE_FIRE_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_DLQ_ARN'].filter((k) => k in env);
@@ -529,6 +531,8 @@ describe('api', () => {
       audit: { readsMemberships: true, publishesDenials: true },
       events: { readsMemberships: false, publishesDenials: false },
       schedules: { readsMemberships: true, publishesDenials: true },
+      triggers: { readsMemberships: true, publishesDenials: true },
+      hooks: { readsMemberships: false, publishesDenials: false },
     });
   });
 

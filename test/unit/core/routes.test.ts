@@ -8,12 +8,12 @@ describe('route table', () => {
     expect(new Set(routes.map((r) => r.id)).size).toBe(routes.length);
   });
 
-  it('names only known handlers and permissions, and only /health is public', () => {
+  it('names only known handlers and permissions, and only /health and the signed webhook route are public', () => {
     for (const r of routes) {
       expect(handlerNames).toContain(r.handler);
       if (r.permission !== 'public') expect(permissions).toContain(r.permission);
     }
-    expect(routes.filter((r) => r.permission === 'public').map((r) => r.path)).toEqual(['/health']);
+    expect(routes.filter((r) => r.permission === 'public').map((r) => r.path)).toEqual(['/health', '/v1/hooks/{triggerId}']);
   });
 
   it('gives every handler at least one route', () => {
