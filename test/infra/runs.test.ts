@@ -1,14 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import aslValidator from 'asl-validator';
-import { App, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { fromRoot } from '../../cdk/lib/paths';
 import { outputKeyPattern, runnerContainerName, runnerDockerfile, runnerTaskSize, taskTokenActions } from '../../cdk/lib/runner';
 import { jobRunDefinitionFile, runTaskNames, runsKeyActions, runsKeyContextCondition } from '../../cdk/lib/runs';
-import { OpsConductorStack } from '../../cdk/lib/stack';
+import { resourceQueries, synthOpsConductor, type Resource } from '../support/template';
 import { credentialSecretPrefix } from '../../cdk/lib/inventory';
 
 /**
@@ -17,21 +13,14 @@ import { credentialSecretPrefix } from '../../cdk/lib/inventory';
  * what with them. cdk-nag is enforced as in stack.test.ts: Template.fromStack throws on any
  * unacknowledged finding.
  */
-type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; DependsOn?: string | string[] };
 type GetAtt = { 'Fn::GetAtt': [string, string] };
 type Statement = { Action: string | string[]; Effect: string; Resource: unknown; Principal?: unknown; Condition?: unknown };
 
 let outdir: string;
-let template: Template;
 let resources: Record<string, Resource>;
+let close: () => void;
 
-const ofType = (type: string): [string, Resource][] => Object.entries(resources).filter(([, r]) => r.Type === type);
-const props = (r: Resource): Record<string, unknown> => r.Properties ?? {};
-const only = (type: string): [string, Resource] => {
-  const found = ofType(type);
-  expect(found).toHaveLength(1);
-  return found[0] as [string, Resource];
-};
+const { ofType, props, only } = resourceQueries(() => resources);
 const listOf = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
 const getAtt = (id: string, attr = 'Arn'): GetAtt => ({ 'Fn::GetAtt': [id, attr] });
 const functionNamed = (description: string): [string, Resource] => {
@@ -90,16 +79,11 @@ const runBatchOf = (definition: Record<string, unknown>) =>
   };
 
 beforeAll(() => {
-  const { context } = JSON.parse(readFileSync(fromRoot('cdk.json'), 'utf8')) as { context: Record<string, unknown> };
-  outdir = mkdtempSync(path.join(tmpdir(), 'opsc-runs-'));
-  const app = new App({ outdir, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  template = Template.fromStack(new OpsConductorStack(app, 'OpsConductor'));
-  resources = template.toJSON().Resources as Record<string, Resource>;
+  ({ outdir, resources, close } = synthOpsConductor('opsc-runs-'));
 });
 
 afterAll(() => {
-  rmSync(outdir, { recursive: true, force: true });
+  close();
 });
 
 describe('job-run state machine', () => {

@@ -1,13 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { fromRoot } from '../../cdk/lib/paths';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { runsKeyActions, runsKeyContextCondition } from '../../cdk/lib/runs';
 import { scheduleDeadLetterRetention, scheduleGroupNameOf, scheduleSyncActions } from '../../cdk/lib/schedules';
-import { OpsConductorStack } from '../../cdk/lib/stack';
+import { resourceQueries, synthOpsConductor, type Resource } from '../support/template';
 
 /**
  * Firing schedules on AWS (cdk/lib/schedules.ts): the Scheduler schedule group, the schedule-fire
@@ -15,21 +9,14 @@ import { OpsConductorStack } from '../../cdk/lib/stack';
  * API is told and allowed. cdk-nag is enforced as in stack.test.ts: Template.fromStack throws on
  * any unacknowledged finding.
  */
-type Resource = { Type: string; Properties?: Record<string, unknown>; DependsOn?: string | string[] };
 type GetAtt = { 'Fn::GetAtt': [string, string] };
 type Statement = { Action: string | string[]; Effect: string; Resource: unknown; Principal?: unknown; Condition?: unknown };
 
-let outdir: string;
 let template: Template;
 let resources: Record<string, Resource>;
+let close: () => void;
 
-const ofType = (type: string): [string, Resource][] => Object.entries(resources).filter(([, r]) => r.Type === type);
-const props = (r: Resource): Record<string, unknown> => r.Properties ?? {};
-const only = (type: string): [string, Resource] => {
-  const found = ofType(type);
-  expect(found).toHaveLength(1);
-  return found[0] as [string, Resource];
-};
+const { ofType, props, only } = resourceQueries(() => resources);
 const getAtt = (id: string, attr = 'Arn'): GetAtt => ({ 'Fn::GetAtt': [id, attr] });
 const functionNamed = (description: string): [string, Resource] => {
   const found = ofType('AWS::Lambda::Function').filter(([, r]) => props(r).Description === description);
@@ -70,16 +57,11 @@ const runsKey = (): Resource => {
 };
 
 beforeAll(() => {
-  const { context } = JSON.parse(readFileSync(fromRoot('cdk.json'), 'utf8')) as { context: Record<string, unknown> };
-  outdir = mkdtempSync(path.join(tmpdir(), 'opsc-schedules-'));
-  const app = new App({ outdir, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  template = Template.fromStack(new OpsConductorStack(app, 'OpsConductor'));
-  resources = template.toJSON().Resources as Record<string, Resource>;
+  ({ template, resources, close } = synthOpsConductor('opsc-schedules-'));
 });
 
 afterAll(() => {
-  rmSync(outdir, { recursive: true, force: true });
+  close();
 });
 
 describe('schedule group', () => {

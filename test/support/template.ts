@@ -1,0 +1,42 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { fromRoot } from '../../cdk/lib/paths';
+import { OpsConductorStack } from '../../cdk/lib/stack';
+
+export type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; DependsOn?: string | string[] };
+
+/**
+ * The whole stack as `cdk synth` makes it, with cdk.json's context, bundling skipped and cdk-nag
+ * enforced: Template.fromStack throws on any unacknowledged finding. `close` removes the output.
+ */
+export const synthOpsConductor = (prefix: string) => {
+  const { context } = JSON.parse(readFileSync(fromRoot('cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+  const outdir = mkdtempSync(path.join(tmpdir(), prefix));
+  const app = new App({ outdir, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const template = Template.fromStack(new OpsConductorStack(app, 'OpsConductor'));
+  return {
+    outdir,
+    template,
+    resources: template.toJSON().Resources as Record<string, Resource>,
+    close: () => {
+      rmSync(outdir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** Lookups in a synthesized template's resources (read through `resources()`, set in beforeAll). */
+export const resourceQueries = (resources: () => Record<string, Resource>) => {
+  const ofType = (type: string): [string, Resource][] => Object.entries(resources()).filter(([, r]) => r.Type === type);
+  const props = (r: Resource): Record<string, unknown> => r.Properties ?? {};
+  const only = (type: string): [string, Resource] => {
+    const found = ofType(type);
+    expect(found).toHaveLength(1);
+    return found[0] as [string, Resource];
+  };
+  return { ofType, props, only };
+};
