@@ -161,7 +161,7 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
   const parameters = { ...run.parameters, ...secure };
   const steps: StepSpec[] = job.steps.map((s) => ({
     id: s.id ?? 'step',
-    kind: s.kind === 'script' ? 'script' : 'command',
+    kind: s.kind,
     ...(s.kind === 'script' ? { interpreter: s.interpreter } : {}),
     content: s.content,
     timeoutSeconds: s.timeoutSeconds,

@@ -1,20 +1,8 @@
 import { isConnectionError } from '../ssh/connection-error';
 import { OutputWriter } from './output';
 import { REDACTION, StreamRedactor } from './redactor';
-import {
-  BOOTSTRAP_COMMAND,
-  buildEnvelope,
-  checkStep,
-  ENV_PROBE_NAME,
-  envProbeScript,
-  newNonce,
-  parameterEnv,
-  parseReaperVerdict,
-  PgidMarker,
-  PLAIN_SH_COMMAND,
-  reaperScript,
-  type ReaperVerdict,
-} from './remote-script';
+import { checkStep, parameterEnv } from './remote-script';
+import { sshStepHost } from './ssh-steps';
 import {
   type HostErrorCategory,
   type HostResult,
@@ -24,40 +12,33 @@ import {
   type HostStatus,
   type OutputChunk,
   type RemoteExit,
-  type RemoteProcess,
+  type StepHost,
+  type StepProcess,
   type StepResult,
   type StepSpec,
   type Termination,
 } from './types';
 
 /**
- * Runs a job's steps on one host, in order, over one session.
+ * Runs a job's steps on one host, in order, over one connection.
  *
- * Each attempt of a step is one exec channel running the envelope (remote-script.ts) in its own
- * process group. Output goes through a PgidMarker (stdout only), a StreamRedactor per stream and the
+ * The step host (ssh-steps.ts for SSH sessions, or one given for another protocol) starts each
+ * attempt and knows how to stop it for good. Output goes through a StreamRedactor per stream and the
  * OutputWriter to the sink. A step that outlives its timeout, a cancelled run and a failed output
- * sink stop the attempt: a second channel runs the reaper against the step's process group (TERM,
- * the grace period, KILL, and a check that nothing is left) and the outcome is recorded as the
- * step's `termination`. Only once the reaper has answered does the step count as finished, so when
- * runHost resolves, nothing of a stopped step runs any more (or its termination says otherwise).
+ * sink stop the attempt, and the outcome is recorded as the step's `termination`. Only once the
+ * host has answered does the step count as finished, so when runHost resolves, nothing of a stopped
+ * step runs any more (or its termination says otherwise).
  *
  * Statuses: a step succeeds when it exits 0; otherwise it is retried (timeouts too) and finally
  * `failed` or `timed_out`. A failed or timed-out step stops the host (later steps `skipped`) unless
  * it is continue-on-error. The host is `timed_out` when the step that stopped it timed out,
- * `failed` when it failed (or the connection or output sink gave out), `unreachable` when no session
- * could be opened, `cancelled` when the signal fired before the host finished.
+ * `failed` when it failed (or the connection or output sink gave out), `unreachable` when no
+ * connection could be opened, `cancelled` when the signal fired before the host finished.
  */
 
 export const DEFAULT_KILL_GRACE_SECONDS = 5;
 /** The longest wait before a retry. */
 const MAX_BACKOFF_MS = 600_000;
-/** How long a stop waits for the step to announce its process group when it has not yet. */
-const PGID_WAIT_MS = 5_000;
-/** After the reaper, how long the step's channel gets to close on its own before it is closed. */
-const CHANNEL_CLOSE_WAIT_MS = 2_000;
-/** The reaper's own budget beyond the grace period (TERM wait, KILL wait of 5 s, ps/awk). */
-const REAPER_MARGIN_MS = 15_000;
-const PROBE_TIMEOUT_MS = 15_000;
 
 type StopReason = 'timed_out' | 'cancelled' | 'output';
 
@@ -67,13 +48,12 @@ type AttemptOutcome =
   | { kind: 'lost'; error: Error };
 
 interface HostContext {
-  session: HostSession;
+  host: StepHost;
   writer: OutputWriter;
   signal: AbortSignal;
   secureValues: readonly string[];
   env: Record<string, string>;
   transport: 'env' | 'preamble';
-  graceMs: number;
   now: () => string;
   /** Set by the writer when the sink fails; every running attempt listens. */
   sinkFailed: EventTarget;
@@ -96,18 +76,15 @@ export const runHost = async (deps: HostRunDeps, input: HostRunInput): Promise<H
   };
 
   if (cancelled()) return finish('cancelled');
-  let session: HostSession;
+  const graceMs = Math.max(0, (opts.killGraceSeconds ?? DEFAULT_KILL_GRACE_SECONDS) * 1000);
+  let host: StepHost;
   const owned = typeof input.connection === 'function';
-  if (typeof input.connection === 'function') {
-    try {
-      session = await input.connection(input.signal);
-    } catch (e) {
-      if (cancelled()) return finish('cancelled');
-      if (isConnectionError(e)) return finish('unreachable', { errorCategory: e.category, errorMessage: e.message });
-      return finish('failed', { errorCategory: 'INTERNAL', errorMessage: `Could not open a session: ${messageOf(e)}` });
-    }
-  } else {
-    session = input.connection;
+  try {
+    host = stepHostOf(typeof input.connection === 'function' ? await input.connection(input.signal) : input.connection, graceMs);
+  } catch (e) {
+    if (cancelled()) return finish('cancelled');
+    if (isConnectionError(e)) return finish('unreachable', { errorCategory: e.category, errorMessage: e.message });
+    return finish('failed', { errorCategory: 'INTERNAL', errorMessage: `Could not open a session: ${messageOf(e)}` });
   }
 
   const writer = new OutputWriter(deps.output, deps.clock, {
@@ -124,16 +101,15 @@ export const runHost = async (deps: HostRunDeps, input: HostRunInput): Promise<H
     const hasParameters = Object.keys(env).length > 0;
     if (hasParameters) {
       const wanted = opts.parameterTransport ?? 'auto';
-      transport = wanted === 'auto' ? await probeEnvTransport(session) : wanted;
+      transport = await host.parameterTransport(wanted);
     }
     const ctx: HostContext = {
-      session,
+      host,
       writer,
       signal: input.signal,
       secureValues: input.secureValues,
       env,
       transport,
-      graceMs: Math.max(0, (opts.killGraceSeconds ?? DEFAULT_KILL_GRACE_SECONDS) * 1000),
       now,
       sinkFailed,
     };
@@ -185,7 +161,7 @@ export const runHost = async (deps: HostRunDeps, input: HostRunInput): Promise<H
   } finally {
     // Already closed on the normal path; after an unexpected error, what was written still goes out.
     await writer.close().catch(() => undefined);
-    if (owned) await session.close();
+    if (owned) await host.close();
   }
 };
 
@@ -228,18 +204,10 @@ const runStep = async (ctx: HostContext, step: StepSpec, result: StepResult): Pr
   return outcome;
 };
 
-/** One attempt: start the envelope, stream its output, stop it when it must stop. */
+/** One attempt: start it, stream its output, stop it when it must stop. */
 const runAttempt = async (ctx: HostContext, step: StepSpec, attempt: number): Promise<AttemptOutcome> => {
-  const nonce = newNonce();
-  const envelope = buildEnvelope({ nonce, step, env: ctx.env, transport: ctx.transport });
-  const marker = new PgidMarker(nonce);
   const redactors = { stdout: new StreamRedactor(ctx.secureValues), stderr: new StreamRedactor(ctx.secureValues) };
-  let pgidKnown: (pgid: number) => void = () => undefined;
-  const pgid = new Promise<number>((resolve) => {
-    pgidKnown = resolve;
-  });
-
-  let proc: RemoteProcess | undefined;
+  let proc: StepProcess | undefined;
   let paused = false;
   const emit = (stream: OutputChunk['stream'], data: Buffer) => {
     if (data.length === 0) return;
@@ -253,14 +221,6 @@ const runAttempt = async (ctx: HostContext, step: StepSpec, attempt: number): Pr
     paused = false;
     proc?.resume();
   };
-  const onStdout = (chunk: Buffer) => {
-    const seen = marker.push(chunk);
-    if (seen.pgid !== undefined) pgidKnown(seen.pgid);
-    emit('stdout', redactors.stdout.push(seen.output));
-  };
-  const onStderr = (chunk: Buffer) => {
-    emit('stderr', redactors.stderr.push(chunk));
-  };
 
   let stopReason: StopReason | undefined;
   let stopping: Promise<Termination> | undefined;
@@ -273,7 +233,7 @@ const runAttempt = async (ctx: HostContext, step: StepSpec, attempt: number): Pr
     if (stopReason !== undefined || exited) return;
     stopReason = reason;
     opening.abort();
-    if (proc) stopping = terminate(ctx, proc, pgid);
+    if (proc) stopping = proc.stop();
   };
   const timer = setTimeout(() => {
     stop('timed_out');
@@ -298,15 +258,20 @@ const runAttempt = async (ctx: HostContext, step: StepSpec, attempt: number): Pr
   try {
     if (stopRequested()) return await stopped();
     try {
-      proc = await ctx.session.spawn(BOOTSTRAP_COMMAND, {
-        env: ctx.transport === 'env' ? ctx.env : undefined,
-        stdin: envelope,
-        onStdout,
-        onStderr,
+      proc = await ctx.host.startStep({
+        step,
+        env: ctx.env,
+        transport: ctx.transport,
+        onStdout: (chunk) => {
+          emit('stdout', redactors.stdout.push(chunk));
+        },
+        onStderr: (chunk) => {
+          emit('stderr', redactors.stderr.push(chunk));
+        },
         signal: opening.signal,
       });
     } catch (e) {
-      // Stopped while the channel was opening: nothing ran.
+      // Stopped while the attempt was starting: nothing ran.
       if (stopRequested()) return await stopped();
       return { kind: 'lost', error: e instanceof Error ? e : new Error(String(e)) };
     }
@@ -318,7 +283,7 @@ const runAttempt = async (ctx: HostContext, step: StepSpec, attempt: number): Pr
       },
       () => undefined,
     );
-    if (stopRequested()) stopping ??= terminate(ctx, running, pgid);
+    if (stopRequested()) stopping ??= running.stop();
     let exit: RemoteExit;
     try {
       exit = await running.exit;
@@ -333,89 +298,14 @@ const runAttempt = async (ctx: HostContext, step: StepSpec, attempt: number): Pr
     ctx.signal.removeEventListener('abort', onCancel);
     ctx.sinkFailed.removeEventListener('failed', onSinkFailed);
     ctx.writer.onDrain = undefined;
-    emit('stdout', redactors.stdout.push(marker.end()));
     emit('stdout', redactors.stdout.end());
     emit('stderr', redactors.stderr.end());
   }
 };
 
-/**
- * Stops a running attempt: the reaper on a second channel against the step's process group, then
- * makes sure the step's channel closes. Without a known process group (the envelope never got to
- * print it) the best left is an SSH KILL signal, which OpenSSH delivers to the session's group.
- */
-const terminate = async (ctx: HostContext, proc: RemoteProcess, pgid: Promise<number>): Promise<Termination> => {
-  const closed = proc.exit.then(
-    () => true,
-    () => true,
-  );
-  const group = await Promise.race([pgid, closed.then(() => undefined), delay(PGID_WAIT_MS).then(() => undefined)]);
-  if (group === undefined) {
-    proc.signal('KILL');
-    proc.close();
-    return 'incomplete';
-  }
-  const verdict = await runReaper(ctx.session, group, ctx.graceMs);
-  if (!(await Promise.race([closed, delay(CHANNEL_CLOSE_WAIT_MS).then(() => false)]))) proc.close();
-  switch (verdict) {
-    case 'gone':
-    case 'terminated':
-      return 'graceful';
-    case 'killed':
-      return 'killed';
-    case 'survived':
-    case undefined:
-      return 'incomplete';
-  }
-};
-
-const runReaper = async (session: HostSession, pgid: number, graceMs: number): Promise<ReaperVerdict | undefined> => {
-  const out: Buffer[] = [];
-  const budget = graceMs + REAPER_MARGIN_MS;
-  try {
-    const reaper = await session.spawn(PLAIN_SH_COMMAND, {
-      stdin: reaperScript(pgid, graceMs),
-      onStdout: (chunk) => out.push(chunk),
-      onStderr: () => undefined,
-      signal: AbortSignal.timeout(budget),
-    });
-    const finished = await Promise.race([reaper.exit.then(() => true), delay(budget).then(() => false)]);
-    if (!finished) reaper.close();
-  } catch {
-    // The connection is gone, or the host would not open a channel in time: nothing more can be done from here.
-    return undefined;
-  }
-  return parseReaperVerdict(Buffer.concat(out).toString('utf8'));
-};
-
-/**
- * 'env' when the host accepts `OPSC_PARAM_*` as SSH environment, else 'preamble' (also when the probe
- * itself does not work out, since the preamble works everywhere). A lost connection is passed on.
- */
-const probeEnvTransport = async (session: HostSession): Promise<'env' | 'preamble'> => {
-  const value = newNonce();
-  const out: Buffer[] = [];
-  try {
-    const probe = await session.spawn(PLAIN_SH_COMMAND, {
-      env: { [ENV_PROBE_NAME]: value },
-      stdin: envProbeScript(),
-      onStdout: (chunk) => out.push(chunk),
-      onStderr: () => undefined,
-      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
-    });
-    const finished = await Promise.race([probe.exit.then(() => true), delay(PROBE_TIMEOUT_MS).then(() => false)]);
-    if (!finished) probe.close();
-  } catch (e) {
-    if (isConnectionError(e)) throw e;
-    return 'preamble';
-  }
-  return Buffer.concat(out).toString('utf8') === value ? 'env' : 'preamble';
-};
-
-const delay = (ms: number): Promise<void> =>
-  new Promise((resolve) => {
-    setTimeout(resolve, ms).unref();
-  });
+/** An SSH session runs its steps through the POSIX envelope; any other connection is a step host already. */
+const stepHostOf = (connection: HostSession | StepHost, graceMs: number): StepHost =>
+  'startStep' in connection ? connection : sshStepHost(connection, graceMs);
 
 /** Resolves true after `ms`, or false as soon as the signal fires. */
 const sleep = (ms: number, signal: AbortSignal): Promise<boolean> =>

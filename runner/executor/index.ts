@@ -5,4 +5,5 @@ export { InMemoryOutputSink, OutputWriter } from './output';
 export { REDACTION, StreamRedactor } from './redactor';
 export { PARAMETER_ENV_PREFIX, parameterEnvName } from './remote-script';
 export { sshConnector } from './ssh-connector';
+export { sshStepHost } from './ssh-steps';
 export * from './types';

@@ -50,11 +50,51 @@ export interface HostSession {
   close(): Promise<void>;
 }
 
+/** One attempt of a step, running on the host. */
+export interface StepProcess {
+  /** Settles once all output has been delivered; rejects (with a ConnectionError) when the connection is lost first. */
+  readonly exit: Promise<RemoteExit>;
+  /** Backpressure: stop and restart delivering output. */
+  pause(): void;
+  resume(): void;
+  /**
+   * Stops the attempt and everything it started on the host; resolves once the host has answered how
+   * that went. Calling it again returns the same answer.
+   */
+  stop(): Promise<Termination>;
+}
+
+export interface StepLaunch {
+  step: StepSpec;
+  /** `OPSC_PARAM_*` names and values. */
+  env: Readonly<Record<string, string>>;
+  /** As the step host chose it for this connection. */
+  transport: 'env' | 'preamble';
+  /** Raw bytes in arrival order. */
+  onStdout: (chunk: Buffer) => void;
+  onStderr: (chunk: Buffer) => void;
+  /** Aborts starting the attempt. */
+  signal: AbortSignal;
+}
+
 /**
- * Opens a session. The signal cancels the attempt only: an established session must stay open when
- * the signal fires, because the executor still needs it to stop the steps it started.
+ * How steps run on one kind of host, over one open connection: POSIX hosts over SSH
+ * (ssh-steps.ts), Windows hosts over WinRM. The executor keeps timing, retries, output and cancel;
+ * the step host knows how to start a step and how to stop it for good.
  */
-export type HostConnector = (signal: AbortSignal) => Promise<HostSession>;
+export interface StepHost {
+  /** How parameters reach the steps on this connection; asked once, and only when there are parameters. */
+  parameterTransport(wanted: ParameterTransport): Promise<'env' | 'preamble'>;
+  startStep(launch: StepLaunch): Promise<StepProcess>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a connection: an SSH session (whose steps run as ssh-steps.ts says) or a step host of
+ * another protocol. The signal cancels the attempt only: an established connection must stay open
+ * when the signal fires, because the executor still needs it to stop the steps it started.
+ */
+export type HostConnector = (signal: AbortSignal) => Promise<HostSession | StepHost>;
 
 /** Output as core defines it (core/runs/schema.ts); the sink decides how to store it. */
 export type OutputChunk = StoredChunk;
@@ -76,8 +116,11 @@ export type Interpreter = 'sh' | 'bash' | 'python3';
 
 export interface StepSpec {
   id: string;
-  /** A command is a shell command line run by `sh`; a script runs under its interpreter (sh by default). */
-  kind: 'command' | 'script';
+  /**
+   * A command is a shell command line (run by `sh` over SSH, by cmd over WinRM); a script runs under
+   * its interpreter (sh by default; SSH only); PowerShell needs a WinRM host.
+   */
+  kind: 'command' | 'script' | 'powershell';
   /** Only for scripts. */
   interpreter?: Interpreter | undefined;
   content: string;
@@ -120,8 +163,8 @@ export interface HostRunOptions {
 }
 
 export interface HostRunInput {
-  /** A connector (the executor opens the session and closes it at the end) or an open session (the caller keeps it). */
-  connection: HostConnector | HostSession;
+  /** A connector (the executor opens the connection and closes it at the end) or an open connection (the caller keeps it). */
+  connection: HostConnector | HostSession | StepHost;
   steps: readonly StepSpec[];
   parameters: Readonly<Record<string, string>>;
   /** Replaced by `******` in all output (empty strings are ignored). */

@@ -42,7 +42,7 @@ function target() {
   return { host: sshd.host, port: sshd.port, username: sshd.username, auth: { kind: 'key' as const, privateKey: sshd.clientKey.privateKey }, hostKey: { expectedFingerprint: sshd.hostKeyFingerprint } };
 }
 
-const connector = (): HostConnector => sshConnector({ ...target(), timeoutMs: TIMEOUT_MS });
+const connector = () => sshConnector({ ...target(), timeoutMs: TIMEOUT_MS });
 
 async function observe(command: string): Promise<string> {
   const result = await observer.exec(command, { timeoutMs: TIMEOUT_MS, maxOutputBytes: 1024 * 1024 });
