@@ -123,12 +123,19 @@ export const WinrmOptions = z
     auth: z.enum(['basic', 'ntlm'], { error: "must be 'basic' or 'ntlm'" }),
     /** Only for https: false accepts any certificate (self-signed listeners), at the price of trusting the network. */
     verifyTls: z.boolean({ error: 'must be true or false' }).default(true),
+    /** Only for https: PEM certificates of the CA(s) that sign this host's certificate (an internal CA), trusted besides the system's. */
+    caBundle: z
+      .string()
+      .max(65_536, 'must be at most 64 KiB')
+      .refine((s) => /^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/.test(s.trim()), 'must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)')
+      .optional(),
   })
   // Basic over http puts the password on the wire in base64; NTLM over http at least encrypts the messages.
   .refine((w) => !(w.transport === 'http' && w.auth === 'basic'), {
     message: "basic authentication over http would send the password in clear; use transport 'https' or auth 'ntlm'",
     path: ['auth'],
-  });
+  })
+  .refine((w) => w.transport === 'https' || w.caBundle === undefined, { message: 'is only for transport https', path: ['caBundle'] });
 export type WinrmOptions = z.infer<typeof WinrmOptions>;
 
 export const defaultPorts = { ssh: 22, winrmHttp: 5985, winrmHttps: 5986 } as const;

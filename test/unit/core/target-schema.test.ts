@@ -25,6 +25,8 @@ const winrm = { name: 'win1', address: '10.0.0.9', protocol: 'winrm', winrm: { t
 const issuesOf = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }): string[] =>
   (result.error?.issues ?? []).map((i) => `${i.path.map(String).join('.')}: ${i.message}`);
 
+const PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ\n-----END CERTIFICATE-----';
+
 describe('target address', () => {
   it.each([
     ['a one-label host name', 'web1'],
@@ -139,8 +141,23 @@ describe('create input: ports and protocols', () => {
     ['verifyTls as text', { ...winrm, winrm: { ...winrm.winrm, verifyTls: 'no' } }, ['winrm.verifyTls: must be true or false']],
     ['an unknown winrm option', { ...winrm, winrm: { ...winrm.winrm, port: 5986 } }, ['winrm: Unrecognized key: "port"']],
     ['a host key on winrm', { ...winrm, hostKeyFingerprint: FINGERPRINT }, ["hostKeyFingerprint: is an SSH host key; it is only for protocol 'ssh'"]],
+    ['a CA bundle that is not PEM', { ...winrm, winrm: { ...winrm.winrm, caBundle: 'MIIB...' } }, ['winrm.caBundle: must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)']],
+    [
+      'a CA bundle over http',
+      { ...winrm, winrm: { transport: 'http', auth: 'ntlm', caBundle: `${PEM}\n` } },
+      ['winrm.caBundle: is only for transport https'],
+    ],
   ])('rejects %s', (_, input, issues) => {
     expect(issuesOf(CreateTargetInput.safeParse(input))).toEqual(issues);
+  });
+
+  it('keeps a CA bundle for an https target', () => {
+    expect(CreateTargetInput.parse({ ...winrm, winrm: { transport: 'https', auth: 'ntlm', caBundle: `${PEM}\n${PEM}\n` } }).winrm).toEqual({
+      transport: 'https',
+      auth: 'ntlm',
+      verifyTls: true,
+      caBundle: `${PEM}\n${PEM}\n`,
+    });
   });
 
   it('accepts basic over https and verifyTls false', () => {

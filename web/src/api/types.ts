@@ -146,6 +146,8 @@ export interface WinrmOptions {
   auth: WinrmAuth;
   /** Only for https: false accepts any certificate. */
   verifyTls: boolean;
+  /** Only for https: PEM certificates of the CA that signs the host's certificate. */
+  caBundle?: string;
 }
 
 /** The host key runs trust: accepted on first use (`acceptedBy: 'trust-on-first-use'`) or by an admin. */

@@ -20,6 +20,8 @@ export interface TargetFormValues {
   transport: WinrmTransport;
   auth: WinrmAuth;
   verifyTls: boolean;
+  /** PEM; empty: the system's CAs only. */
+  caBundle: string;
   /** Empty: no credential. */
   credentialId: string;
   username: string;
@@ -38,6 +40,7 @@ export const targetFields = [
   'winrm.transport',
   'winrm.auth',
   'winrm.verifyTls',
+  'winrm.caBundle',
   'credentialId',
   'username',
   'hostKeyFingerprint',
@@ -64,6 +67,7 @@ export const emptyValues: TargetFormValues = {
   transport: 'https',
   auth: 'ntlm',
   verifyTls: true,
+  caBundle: '',
   credentialId: '',
   username: '',
   hostKeyFingerprint: '',
@@ -80,6 +84,7 @@ export const valuesOf = (t: Target): TargetFormValues => ({
   transport: t.winrm?.transport ?? 'https',
   auth: t.winrm?.auth ?? 'ntlm',
   verifyTls: t.winrm?.verifyTls ?? true,
+  caBundle: t.winrm?.caBundle ?? '',
   credentialId: t.credentialId ?? '',
   username: t.username ?? '',
   hostKeyFingerprint: t.hostKeyFingerprint ?? '',
@@ -126,6 +131,7 @@ const winrmOf = (v: TargetFormValues): WinrmOptions => ({
   auth: v.auth,
   // Only HTTPS verifies anything; over HTTP the option keeps its default.
   verifyTls: v.transport === 'https' ? v.verifyTls : true,
+  ...(v.transport === 'https' && v.verifyTls && v.caBundle.trim() !== '' ? { caBundle: v.caBundle.trim() } : {}),
 });
 
 export const createInputOf = (v: TargetFormValues): CreateTargetInput => {

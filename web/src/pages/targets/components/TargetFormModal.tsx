@@ -301,6 +301,22 @@ export const TargetFormModal = ({
                       credential. Only turn this off for hosts with self-signed certificates on a network you trust.
                     </Alert>
                   )}
+                  {values.verifyTls && (
+                    <FormField
+                      label={optionalLabel('CA certificates')}
+                      description="For hosts whose certificate comes from an internal CA: its certificate(s) in PEM, trusted for this target besides the usual public CAs."
+                      errorText={errorFor('winrm.caBundle')}
+                    >
+                      <Textarea
+                        value={values.caBundle}
+                        rows={4}
+                        placeholder="-----BEGIN CERTIFICATE-----"
+                        onChange={(event) => {
+                          set('caBundle', event.detail.value, ['winrm.caBundle']);
+                        }}
+                      />
+                    </FormField>
+                  )}
                 </SpaceBetween>
               )}
           </SpaceBetween>
