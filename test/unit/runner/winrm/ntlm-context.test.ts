@@ -5,8 +5,8 @@
  * way it should fail, fails.
  */
 import { inspect } from 'node:util';
-import { NtlmClient, NtlmServer, type NtlmClientOptions, type NtlmServerOptions } from '../../../../runner/winrm/ntlm';
-import { MIC_OFFSET } from '../../../../runner/winrm/ntlm/messages';
+import { NtlmClient, NtlmServer, NtlmSession, type NtlmClientOptions, type NtlmServerOptions } from '../../../../runner/winrm/ntlm';
+import { MIC_OFFSET, NegotiateFlags as F, decodeAuthenticate, parseNtlmv2Response } from '../../../../runner/winrm/ntlm/messages';
 import { thrownBy } from '../../../support/thrown';
 import { readWinrmVectorJson } from '../../../support/winrm-vectors';
 
@@ -108,6 +108,22 @@ describe('NtlmClient against the ntlm-auth deterministic exchanges', () => {
     expect(split.established).toBe(true);
   });
 
+  it('without KEY_EXCH from the server: no encrypted session key, and the session base key seals', () => {
+    const nlmp = readWinrmVectorJson('ntlm', 'ms-nlmp-4.2-examples.json') as { ntlmv2_4_2_4: Record<string, string> };
+    const challenge = hex(must(nlmp.ntlmv2_4_2_4.challenge_message));
+    challenge.writeUInt32LE((challenge.readUInt32LE(20) & ~F.KEY_EXCH) >>> 0, 20);
+    const client = pinnedClient({ channelBindings: undefined });
+    client.negotiate();
+    const authenticate = decodeAuthenticate(client.authenticate(challenge));
+    expect(authenticate.flags & F.KEY_EXCH).toBe(0);
+    expect(authenticate.encryptedRandomSessionKey).toHaveLength(0);
+    expect(parseNtlmv2Response(authenticate.ntChallengeResponse).ntProofStr.toString('hex')).toBe(nlmp.ntlmv2_4_2_4.nt_proof_str);
+
+    const plaintext = Buffer.from('Plaintext', 'utf16le');
+    const expected = new NtlmSession(hex(must(nlmp.ntlmv2_4_2_4.session_base_key_and_key_exchange_key)), authenticate.flags, 'client').wrap(plaintext);
+    expect(client.wrap(plaintext)).toEqual(expected);
+  });
+
   it('refuses a server that offers only NTLMv1', () => {
     const client = pinnedClient();
     client.negotiate();
@@ -156,7 +172,8 @@ describe('NtlmClient ↔ NtlmServer', () => {
     const client = new NtlmClient(clientOptions({ channelBindings: cb }));
     const server = new NtlmServer(serverOptions({ channelBindings: cb }));
     expect(handshake(client, server).user).toBe('ops');
-    expect(server.unwrap(...(Object.values(client.wrap(Buffer.from('hi'))) as [Buffer, Buffer]))).toEqual(Buffer.from('hi'));
+    const { signature, sealed } = client.wrap(Buffer.from('hi'));
+    expect(server.unwrap(signature, sealed)).toEqual(Buffer.from('hi'));
   });
 
   it('rejects a tampered signature, a tampered sealed body and a replay, then refuses further use', () => {
