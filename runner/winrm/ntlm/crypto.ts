@@ -96,6 +96,7 @@ export const filetimeToIsoString = (filetime: Buffer): string => {
   const value = filetime.readBigUInt64LE(0);
   const seconds = value / 10000000n - FILETIME_UNIX_EPOCH / 10000000n;
   const fraction = (value % 10000000n).toString().padStart(7, '0');
+  // Even the largest FILETIME (year 60056) is within Date's range.
   return new Date(Number(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, `.${fraction}Z`);
 };
 

@@ -67,6 +67,8 @@ describe('NTLM primitives', () => {
     expect(filetimeToIsoString(hex('0000000000000000'))).toBe('1601-01-01T00:00:00.0000000Z');
     const roundTrip = new Date('2026-11-25T22:30:01.234Z');
     expect(filetimeToIsoString(dateToFiletime(roundTrip))).toBe('2026-11-25T22:30:01.2340000Z');
+    expect(filetimeToIsoString(Buffer.alloc(8, 0xff))).toBe('+060056-05-28T05:36:10.9551615Z');
+    expect(thrownBy(() => filetimeToIsoString(Buffer.alloc(4)))).toMatchObject({ code: 'MALFORMED' });
   });
 });
 
