@@ -480,9 +480,11 @@ describe('api', () => {
       for (const s of statements.filter((x) => JSON.stringify(x.Action).includes('cognito-idp:'))) {
         expect(s.Resource).toEqual({ 'Fn::GetAtt': [userPoolId(), 'Arn'] });
       }
-      for (const s of statements.filter((x) => JSON.stringify(x.Action).includes('events:'))) {
+      // Rule management (the triggers API's trigger-* rules) is tested in test/infra/triggers.test.ts.
+      for (const s of statements.filter((x) => JSON.stringify(x.Action).includes('events:PutEvents'))) {
         expect(s.Resource).toEqual({ 'Fn::GetAtt': [busId(), 'Arn'] });
       }
+      expect({ name, rules: actions.some((a) => a.startsWith('events:') && a !== 'events:PutEvents') }).toEqual({ name, rules: access.syncsTriggers === true });
       expect({ name, secretsmanager: actions.filter((a) => a.startsWith('secretsmanager:')) }).toEqual({
         name,
         secretsmanager:
