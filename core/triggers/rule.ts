@@ -7,6 +7,9 @@ import type { Trigger } from './schema';
 export const TRIGGER_RULE_PREFIX = 'trigger-';
 export const triggerRuleName = (triggerId: string): string => `${TRIGGER_RULE_PREFIX}${triggerId}`;
 
+/** EventBridge's default quota on a rule's pattern, in characters (raising it is a quota request per account). */
+export const MAX_RULE_PATTERN_CHARS = 2048;
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**

@@ -109,6 +109,14 @@ describe('triggers service', () => {
     expect(bad).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(await failure(t.trigger({ name: 'nojson', jobId: job.id, pattern: '{nope', inputMapping: { version: '$.detail.version' } }))).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(await failure(t.trigger({ name: 'nopattern', jobId: job.id, inputMapping: { version: '$.detail.version' } }))).toMatchObject({ code: 'VALIDATION_FAILED' });
+    // Valid, but too long for an EventBridge rule once the trigger's self-exclusion is added: refused before anything is saved.
+    const long = JSON.stringify({ source: ['com.example.ci'], 'detail-type': Array.from({ length: 100 }, (_, i) => `Deploy Requested ${String(i).padStart(3, '0')}`) });
+    expect(long.length).toBeLessThan(4096);
+    expect(await failure(t.trigger({ name: 'long', jobId: job.id, pattern: long, inputMapping: { version: '$.detail.version' } }))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'The event pattern is too long.',
+    });
+    expect(t.synced).toEqual([]);
 
     const ok = await t.trigger({ name: 'ci', jobId: job.id, pattern: ciPattern, inputMapping: { version: '$.detail.version' }, parameters: { env: 'prod' } });
     expect(ok).toMatchObject({ pattern: ciPattern, enabled: true, webhook: { enabled: false, hasSecret: false }, version: 1 });
