@@ -17,7 +17,7 @@ export const auditDeadLetterRetention = deadLetterRetention;
 export interface AuditProps {
   readonly data: Data;
   readonly bus: EventBus;
-  /** Days each record is kept (DynamoDB TTL on `expiresAt`). */
+  /** Days each record is kept (DynamoDB TTL on `expiresAt`) unless its project sets its own `auditRetentionDays`. */
   readonly retentionDays?: number;
 }
 
@@ -51,8 +51,8 @@ export class Audit extends Construct {
         AUDIT_RETENTION_DAYS: String(props.retentionDays ?? AUDIT_RETENTION_DAYS_DEFAULT),
       },
     });
-    // Write-only: a conditional PutItem per record (attribute_not_exists), nothing read or deleted.
-    props.data.grantItemActions(this.consumer.fn, 'PutItem');
+    // A conditional PutItem per record (attribute_not_exists), nothing updated or deleted; GetItem reads a project's retention.
+    props.data.grantItemActions(this.consumer.fn, 'PutItem', 'GetItem');
     this.rule = new Rule(this, 'Rule', {
       eventBus: props.bus,
       description: 'Every OpsConductor event into the audit trail',

@@ -37,12 +37,12 @@ export const ProjectCreated = defineEvent({
 export const ProjectUpdated = defineEvent({
   source: 'opsconductor.identity',
   detailType: 'Project Updated',
-  description: 'A project was renamed or its description changed.',
+  description: 'A project was renamed, its description changed, or one of its settings (audit retention).',
   schema: z.object({
     projectId: ProjectId,
     actor: Actor,
     project: ProjectSnapshot,
-    changed: z.array(z.enum(['name', 'description'])),
+    changed: z.array(z.enum(['name', 'description', 'settings.auditRetentionDays'])),
   }),
 });
 

@@ -221,13 +221,13 @@ describe('audit', () => {
     });
   });
 
-  it('lets the consumer put items in the table and nothing else (no read, update or delete)', () => {
+  it("lets the consumer put items in the table and read one (a project's retention), nothing else (no query, update or delete)", () => {
     const [, fn] = consumer();
     const statements = statementsOf(fn);
     const data = statements.filter((x) => /dynamodb:|kms:/.test(JSON.stringify(x.Action)));
-    expect(actionsOf(data)).toEqual(['dynamodb:PutItem', 'kms:Decrypt']);
+    expect(actionsOf(data)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'kms:Decrypt']);
     for (const s of data) expect(listOf(s.Resource)).toEqual([{ 'Fn::GetAtt': [JSON.stringify(s.Action).includes('kms') ? tableKeyId() : tableId(), 'Arn'] }]);
-    expect(actionsOf(statements).filter((a) => !/^(dynamodb:PutItem|kms:Decrypt|xray:.*|sqs:(SendMessage|GetQueueAttributes|GetQueueUrl))$/.test(a))).toEqual([]);
+    expect(actionsOf(statements).filter((a) => !/^(dynamodb:(PutItem|GetItem)|kms:Decrypt|xray:.*|sqs:(SendMessage|GetQueueAttributes|GetQueueUrl))$/.test(a))).toEqual([]);
     expect(envOf(fn)).toMatchObject({ TABLE_NAME: ref(tableId()), AUDIT_RETENTION_DAYS: '365' });
   });
 });
