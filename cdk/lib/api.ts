@@ -101,6 +101,8 @@ export interface HandlerAccess {
    * TRIGGER_DLQ_ARN, rule calls on `trigger-*` rules of the bus, targets only at the fire Lambda.
    */
   readonly syncsTriggers?: boolean;
+  /** Marks accepted webhook calls against replays: PutItem and DeleteItem on `HOOK#…` items only (core/triggers/webhook.ts). */
+  readonly claimsWebhookCalls?: boolean;
   /**
    * Webhook secrets of triggers, sealed with the runs key (`Runs.grantTriggerSecrets`): RUNS_KMS_KEY_ID
    * and `seal` (GenerateDataKey + Decrypt) or `open` (Decrypt) with an encryption context.
@@ -176,8 +178,8 @@ export const handlerAccess = {
   schedules: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: true, triggerSecrets: 'none' },
   // Triggers in the table (and the job they name); webhook secrets sealed with the runs key (context: the trigger id); one EventBridge rule per trigger (cdk/lib/triggers.ts fires them).
   triggers: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, syncsTriggers: true, triggerSecrets: 'seal' },
-  // The public webhook route: reads the trigger, opens its sealed secret to check the HMAC, publishes Webhook Received. No authorizer, so no membership reads or denials.
-  hooks: { data: 'read', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'open' },
+  // The public webhook route: reads the trigger, opens its sealed secret to check the HMAC, marks the call against replays (HOOK# items only), publishes Webhook Received. No authorizer, so no membership reads or denials.
+  hooks: { data: 'read', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, claimsWebhookCalls: true, triggerSecrets: 'open' },
 } as const satisfies Record<HandlerName, HandlerAccess>;
 
 /** A signed-in user with no group: whom the policy denies a permission to, if it denies anyone. */
@@ -276,6 +278,7 @@ export class Api extends Construct {
       if (access.startsRuns) props.runs.grantStartRuns(fn);
       if (access.syncsSchedules) props.schedules.grantSync(fn);
       if (access.syncsTriggers === true) props.triggers.grantSync(fn);
+      if (access.claimsWebhookCalls === true) props.data.grantItemActionsUnder(fn.fn, 'HOOK#', 'PutItem', 'DeleteItem');
       if (access.triggerSecrets !== 'none') props.runs.grantTriggerSecrets(fn, access.triggerSecrets);
       handlers.set(name, fn);
     }

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { WebhookReceived } from '../events/catalog';
@@ -13,7 +13,9 @@ import { WEBHOOK_SECRET_FIELD } from './service';
  * - `X-OpsConductor-Timestamp: <unix seconds>`, within `WEBHOOK_TOLERANCE_SECONDS` of our clock,
  *   so a captured call stops working after minutes;
  * - `X-OpsConductor-Delivery: <the sender's id for this delivery>`, the same on every retry of it:
- *   a trigger starts one run per delivery id (core/triggers/fire.ts), so a resent call is a no-op;
+ *   a trigger starts one run per delivery id (core/triggers/fire.ts), so a re-signed retry starts
+ *   no second run; and a call whose signature was already accepted (a byte-identical replay, under
+ *   any delivery id) is answered 202 and publishes nothing (`claimWebhookCall`);
  * - `X-OpsConductor-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>" with the secret>`,
  *   compared in constant time.
  *
@@ -23,7 +25,7 @@ import { WEBHOOK_SECRET_FIELD } from './service';
  * trigger's own rule matches it and fires.
  */
 export interface WebhookDeps {
-  triggers: Pick<TriggerStore, 'getEnabled'>;
+  triggers: Pick<TriggerStore, 'getEnabled' | 'claimWebhookCall' | 'releaseWebhookCall'>;
   sealer: Pick<RunSealer, 'open'>;
   bus: EventBus;
   clock: Clock;
@@ -83,7 +85,16 @@ export const receiveWebhook = async (deps: WebhookDeps, triggerId: string, call:
   } catch {
     throw new AppError('INVALID_JSON', 'The webhook body is not valid JSON.');
   }
-  await deps.bus.publish([
-    eventOf(WebhookReceived, { projectId: trigger.projectId, actor: { type: 'system', id: trigger.id, name: `webhook:${trigger.id}` }, triggerId: trigger.id, deliveryId, body }),
-  ]);
+  // A byte-identical call (a replay, even under another delivery id, or a retry of an answered one) publishes nothing more.
+  const digest = createHash('sha256').update(actual).digest('hex');
+  const now = Math.floor(deps.clock.now().getTime() / 1000);
+  if (!(await deps.triggers.claimWebhookCall(trigger.id, digest, { now, expiresAt: Number(timestamp) + WEBHOOK_TOLERANCE_SECONDS + 60 }))) return;
+  try {
+    await deps.bus.publish([
+      eventOf(WebhookReceived, { projectId: trigger.projectId, actor: { type: 'system', id: trigger.id, name: `webhook:${trigger.id}` }, triggerId: trigger.id, deliveryId, body }),
+    ]);
+  } catch (e) {
+    await deps.triggers.releaseWebhookCall(trigger.id, digest);
+    throw e;
+  }
 };

@@ -110,7 +110,7 @@ describe('triggers', () => {
     const signedAt = now();
     const accepted = await hook(trigger.id, body, signWebhook(trigger.webhookSecret, signedAt, body), { timestamp: signedAt, deliveryId: 'ci-build-77' });
     expect(accepted.status).toBe(202);
-    // The same call resent (a retry, or a replay within the window): accepted, but the delivery already has its run.
+    // The same call resent (a retry, or a replay within the window): answered as accepted, and nothing is published again.
     const resent = await hook(trigger.id, body, signWebhook(trigger.webhookSecret, signedAt, body), { timestamp: signedAt, deliveryId: 'ci-build-77' });
     expect(resent.status).toBe(202);
     const [run] = await waitFor('the triggered run', async () => {

@@ -469,7 +469,16 @@ describe('api', () => {
       const actions = actionsOf(statements);
       const access: HandlerAccess = handlerAccess[name];
       expect({ name, read: readActions.every((a) => actions.includes(a)) }).toEqual({ name, read: access.data !== 'none' });
-      expect({ name, write: actions.includes('dynamodb:PutItem') }).toEqual({ name, write: access.data === 'readWrite' });
+      // The hooks route may write webhook-call marks only: its PutItem is bound to HOOK# partition keys.
+      expect({ name, write: actions.includes('dynamodb:PutItem') }).toEqual({ name, write: access.data === 'readWrite' || access.claimsWebhookCalls === true });
+      if (access.data !== 'readWrite') {
+        for (const s of statements.filter((x) => JSON.stringify(x.Action).includes('dynamodb:PutItem'))) {
+          expect({ name, s }).toEqual({
+            name,
+            s: { Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [tableId(), 'Arn'] }, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['HOOK#*'] } } },
+          });
+        }
+      }
       expect({ name, dynamodb: actions.some((a) => a.startsWith('dynamodb:')) }).toEqual({ name, dynamodb: access.data !== 'none' });
       expect({ name, kms: actions.some((a) => a.startsWith('kms:')) }).toEqual({ name, kms: access.data !== 'none' });
       expect({ name, putEvents: actions.includes('events:PutEvents') }).toEqual({ name, putEvents: access.publishEvents });

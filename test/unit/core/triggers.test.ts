@@ -323,7 +323,8 @@ describe('webhooks', () => {
     await receiveWebhook(t.deps, created.id, call(secret, body, { deliveryId: 'gh-42' }));
     // The same delivery again, re-signed a minute later, as a sender's retry would be.
     await receiveWebhook(t.deps, created.id, call(secret, body, { deliveryId: 'gh-42', timestamp: String(Math.floor(Date.parse('2026-03-01T00:00:30Z') / 1000) - 60) }));
-    await receiveWebhook(t.deps, created.id, call(secret, body, { deliveryId: 'gh-43' }));
+    // Another delivery (signed bytes that differ: a different body, or another second).
+    await receiveWebhook(t.deps, created.id, call(secret, Buffer.from('{"version":"3.1.5"}'), { deliveryId: 'gh-43' }));
     const received = t.bus.events.slice(before).filter((e) => e.detailType === 'Webhook Received');
     expect(received.map((e) => (e.detail as { deliveryId: string }).deliveryId)).toEqual(['gh-42', 'gh-42', 'gh-43']);
 
@@ -334,5 +335,27 @@ describe('webhooks', () => {
     expect(new Set(t.launched).size).toBe(2);
     expect(t.launched[0]).toBe(runIdFor(projectId, job.id, triggerIdempotencyKey(created.id, occurrenceOf(webhookEvent(received[0]?.detail)))));
     expect(occurrenceOf(webhookEvent(received[0]?.detail))).toBe(`webhook:${created.id}:gh-42`);
+  });
+  it('publishes a byte-identical call once, whatever delivery id it claims, and frees the claim when publishing fails', async () => {
+    const t = setup();
+    const job = await t.job(versionJob);
+    const created = await t.trigger({ name: 'hook', jobId: job.id, webhook: { enabled: true }, inputMapping: { version: '$.detail.body.version' } });
+    const secret = created.webhookSecret ?? '';
+    const body = Buffer.from('{"version":"3.1.4"}');
+    const received = () => t.bus.events.filter((e) => e.detailType === 'Webhook Received').length;
+    const original = call(secret, body, { deliveryId: 'gh-1' });
+
+    await receiveWebhook(t.deps, created.id, original);
+    // Captured and sent again: as it was, and under a delivery id of the attacker's choosing. Both answer as accepted.
+    await expect(receiveWebhook(t.deps, created.id, original)).resolves.toBeUndefined();
+    await expect(receiveWebhook(t.deps, created.id, { ...original, deliveryId: 'attacker-2' })).resolves.toBeUndefined();
+    expect(received()).toBe(1);
+
+    // A publish that fails leaves no claim behind: the sender's retry of the same call goes through.
+    const second = call(secret, Buffer.from('{"version":"4.0.0"}'), { deliveryId: 'gh-2' });
+    const failing = { ...t.deps, bus: { publish: () => Promise.reject(new Error('bus down')) } };
+    await expect(receiveWebhook(failing, created.id, second)).rejects.toThrow('bus down');
+    await receiveWebhook(t.deps, created.id, second);
+    expect(received()).toBe(2);
   });
 });
