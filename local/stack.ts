@@ -22,6 +22,7 @@ import { createTokenBuckets, defaultRateLimit, type RateLimit } from '../core/th
 import { makeApiKeysHandler } from '../lambdas/api/api-keys/handler';
 import { makeAuditHandler } from '../lambdas/api/audit/handler';
 import { makeAuditConsumer } from '../lambdas/audit-consumer/handler';
+import { projectRetentionLookup } from '../core/audit/service';
 import { makeCredentialsHandler } from '../lambdas/api/credentials/handler';
 import { makeHealthHandler } from '../lambdas/api/health/handler';
 import { makeJobsHandler } from '../lambdas/api/jobs/handler';
@@ -165,7 +166,9 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
     const table = { ddb: dynamo.doc, tableName: dynamo.tableName };
     // The audit trail: every event becomes a record, as the EventBridge rule does on AWS (cdk/lib/audit.ts).
     const audit = createDynamoAuditStore(table);
-    bus.addRule({ name: 'audit-trail', pattern: { source: [{ prefix: 'opsconductor.' }] }, target: makeAuditConsumer({ audit, logger }) });
+    // Each project's own retention decides a record's expiresAt, which the sweep below honours.
+    const projectRetention = projectRetentionLookup(createDynamoProjectStore(table), clock);
+    bus.addRule({ name: 'audit-trail', pattern: { source: [{ prefix: 'opsconductor.' }] }, target: makeAuditConsumer({ audit, logger, projectRetention }) });
     // dynalite has no TTL: expired records are swept at start and hourly (reads filter them meanwhile).
     const sweepAudit = () =>
       audit.sweepExpired(clock.now()).then(

@@ -3,15 +3,14 @@ import type { LocalEventBus } from '../adapters/local/event-bus';
 import type { EventPattern } from '../core/events/pattern';
 import type { TriggerSync } from '../core/ports/trigger-sync';
 import { fireTrigger, type TriggerFireDeps } from '../core/triggers/fire';
+import { armedPatternOf, triggerRuleName } from '../core/triggers/rule';
 import type { Trigger } from '../core/triggers/schema';
 
-/** The local bus rule of a trigger: EventBridge's rule name on AWS would be the same. */
-export const triggerRuleName = (triggerId: string) => `trigger-${triggerId}`;
-
 /**
- * Triggers on the local bus: one rule per enabled trigger, its pattern, its target fireTrigger.
- * The stack puts every enabled trigger at start (before the bus recovers undelivered events), and
- * the triggers service puts or removes one after each change.
+ * Triggers on the local bus: one rule per enabled trigger, named and patterned as its EventBridge
+ * rule is on AWS (core/triggers/rule.ts), its target fireTrigger. The stack puts every enabled
+ * trigger at start (before the bus recovers undelivered events), and the triggers service puts or
+ * removes one after each change.
  */
 export const localTriggerSync = (deps: { bus: Pick<LocalEventBus, 'addRule' | 'removeRule'>; fireDeps: TriggerFireDeps; logger: Logger }): TriggerSync => ({
   put: (trigger: Trigger) => {
@@ -20,7 +19,7 @@ export const localTriggerSync = (deps: { bus: Pick<LocalEventBus, 'addRule' | 'r
     if (trigger.enabled) {
       deps.bus.addRule({
         name,
-        pattern: JSON.parse(trigger.pattern) as EventPattern,
+        pattern: JSON.parse(armedPatternOf(trigger)) as EventPattern,
         target: async (event) => {
           const outcome = await fireTrigger(deps.fireDeps, trigger, event);
           if (outcome.outcome !== 'ignored') deps.logger.info('trigger', { triggerId: trigger.id, eventId: event.id, ...outcome });

@@ -12,6 +12,8 @@ import { queryAll, queryPage, stripKeys } from './query-page';
  * a sparse index the local stack reads at start to register one bus rule per enabled trigger, and
  * the webhook route reads to find a trigger by id alone). Edits are conditional on `version`.
  */
+/** Accepted webhook calls: PK=HOOK#<trigger> SK=CALL#<sha256 of the signature>, gone after `expiresAt` (TTL; filtered by the claim's condition). */
+const callKey = (triggerId: string, digest: string) => ({ PK: `HOOK#${triggerId}`, SK: `CALL#${digest}` });
 const key = (projectId: string, id: string) => ({ PK: `P#${projectId}`, SK: `TRIG#${id}` });
 const enabledKeys = (t: Trigger) => (t.enabled ? { GSI2PK: 'TRIGGERS', GSI2SK: t.id } : {});
 const isConditionFailure = (e: unknown) => e instanceof ConditionalCheckFailedException;
@@ -25,6 +27,29 @@ export const createDynamoTriggerStore = ({ ddb, tableName }: DynamoDeps): Trigge
   };
   return {
     get,
+
+    claimWebhookCall: async (triggerId, digest, { now, expiresAt }) => {
+      try {
+        await ddb.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...callKey(triggerId, digest), [table.ttlAttribute]: expiresAt },
+            // A claim left over after its expiry (TTL deletes within days; dynalite never) does not count.
+            ConditionExpression: 'attribute_not_exists(PK) OR #exp < :now',
+            ExpressionAttributeNames: { '#exp': table.ttlAttribute },
+            ExpressionAttributeValues: { ':now': now },
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (isConditionFailure(e)) return false;
+        throw e;
+      }
+    },
+
+    releaseWebhookCall: async (triggerId, digest) => {
+      await ddb.send(new DeleteCommand({ TableName: tableName, Key: callKey(triggerId, digest) }));
+    },
 
     getEnabled: async (triggerId) => {
       const res = await ddb.send(

@@ -1,4 +1,4 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Duration, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { OpsConductorStack } from '../lib/stack';
 
@@ -12,6 +12,8 @@ import { OpsConductorStack } from '../lib/stack';
  *   consoleCertificateArn=arn ...with this ACM certificate from us-east-1 (both or neither)
  *   natGateways=1|2           NAT gateways for the VPC's private subnets (default 1; 2 for one per AZ)
  *   vpcCidr=10.0.0.0/16       the VPC's range: choose one that overlaps no network you will peer or connect by VPN
+ *   eventArchiveDays=90       days the bus archive keeps events for replay
+ *   putEventsAccounts=a,b     12-digit ids of other accounts that may put events on the bus (cross-account triggers)
  */
 const app = new App();
 
@@ -34,6 +36,8 @@ const consoleDomain = context('consoleDomain');
 const consoleCertificateArn = context('consoleCertificateArn');
 const natGateways = numberContext('natGateways');
 const vpcCidr = context('vpcCidr');
+const eventArchiveDays = numberContext('eventArchiveDays');
+const putEventsAccounts = context('putEventsAccounts')?.split(',').map((a) => a.trim()).filter((a) => a !== '');
 if ((consoleDomain === undefined) !== (consoleCertificateArn === undefined)) {
   throw new Error('Set both consoleDomain and consoleCertificateArn context values, or neither.');
 }
@@ -41,6 +45,10 @@ if ((consoleDomain === undefined) !== (consoleCertificateArn === undefined)) {
 new OpsConductorStack(app, 'OpsConductor', {
   description: 'OpsConductor: agentless IT-operations automation',
   localstack,
+  events: {
+    ...(eventArchiveDays === undefined ? {} : { archiveRetention: Duration.days(eventArchiveDays) }),
+    ...(putEventsAccounts === undefined ? {} : { putEventsAccounts }),
+  },
   network: { ...(natGateways === undefined ? {} : { natGateways }), ...(vpcCidr === undefined ? {} : { cidr: vpcCidr }) },
   console:
     consoleDomain !== undefined && consoleCertificateArn !== undefined

@@ -29,6 +29,7 @@ import { acknowledge } from './nag';
 import type { Network } from './network';
 import type { Runs } from './runs';
 import type { Schedules } from './schedules';
+import type { Triggers } from './triggers';
 
 export interface ApiProps {
   readonly data: Data;
@@ -48,6 +49,8 @@ export interface ApiProps {
   readonly runs: Pick<Runs, 'grantStartRuns' | 'grantTriggerSecrets'>;
   /** The Scheduler schedule group, the fire Lambda and the Scheduler role, for the handler that syncs schedules. */
   readonly schedules: Pick<Schedules, 'grantSync'>;
+  /** The trigger-fire Lambda and its dead-letter queue, for the handler that keeps one rule per trigger. */
+  readonly triggers: Pick<Triggers, 'grantSync'>;
 }
 
 export const apiStageName = 'prod';
@@ -93,6 +96,13 @@ export interface HandlerAccess {
    * PassRole on the Scheduler role.
    */
   readonly syncsSchedules: boolean;
+  /**
+   * Keeps one EventBridge rule per trigger (`Triggers.grantSync`): TRIGGER_FIRE_FUNCTION_ARN,
+   * TRIGGER_DLQ_ARN, rule calls on `trigger-*` rules of the bus, targets only at the fire Lambda.
+   */
+  readonly syncsTriggers?: boolean;
+  /** Marks accepted webhook calls against replays: PutItem and DeleteItem on `HOOK#…` items only (core/triggers/webhook.ts). */
+  readonly claimsWebhookCalls?: boolean;
   /**
    * Webhook secrets of triggers, sealed with the runs key (`Runs.grantTriggerSecrets`): RUNS_KMS_KEY_ID
    * and `seal` (GenerateDataKey + Decrypt) or `open` (Decrypt) with an encryption context.
@@ -166,10 +176,10 @@ export const handlerAccess = {
   events: { data: 'none', publishEvents: false, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'none' },
   // Schedules in the table (and the job they name, read to check parameters), and one Scheduler schedule each; the fire Lambda (cdk/lib/schedules.ts) starts the runs.
   schedules: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: true, triggerSecrets: 'none' },
-  // Triggers in the table (and the job they name); webhook secrets sealed with the runs key (context: the trigger id). No EventBridge rule per trigger yet (docs/triggers.md).
-  triggers: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'seal' },
-  // The public webhook route: reads the trigger, opens its sealed secret to check the HMAC, publishes Webhook Received. No authorizer, so no membership reads or denials.
-  hooks: { data: 'read', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'open' },
+  // Triggers in the table (and the job they name); webhook secrets sealed with the runs key (context: the trigger id); one EventBridge rule per trigger (cdk/lib/triggers.ts fires them).
+  triggers: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, syncsTriggers: true, triggerSecrets: 'seal' },
+  // The public webhook route: reads the trigger, opens its sealed secret to check the HMAC, marks the call against replays (HOOK# items only), publishes Webhook Received. No authorizer, so no membership reads or denials.
+  hooks: { data: 'read', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, claimsWebhookCalls: true, triggerSecrets: 'open' },
 } as const satisfies Record<HandlerName, HandlerAccess>;
 
 /** A signed-in user with no group: whom the policy denies a permission to, if it denies anyone. */
@@ -267,6 +277,8 @@ export class Api extends Construct {
       if (access.credentialSecrets === 'read') props.inventory.grantCredentialRead(fn.role);
       if (access.startsRuns) props.runs.grantStartRuns(fn);
       if (access.syncsSchedules) props.schedules.grantSync(fn);
+      if (access.syncsTriggers === true) props.triggers.grantSync(fn);
+      if (access.claimsWebhookCalls === true) props.data.grantItemActionsUnder(fn.fn, 'HOOK#', 'PutItem', 'DeleteItem');
       if (access.triggerSecrets !== 'none') props.runs.grantTriggerSecrets(fn, access.triggerSecrets);
       handlers.set(name, fn);
     }

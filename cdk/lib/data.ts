@@ -81,6 +81,21 @@ export class Data extends Construct {
     this.key.grantDecrypt(grantee);
   }
 
+  /**
+   * Item actions on items whose partition key starts with `prefix` only (IAM's `dynamodb:LeadingKeys`):
+   * for a function that must write one kind of item and nothing else in the table.
+   */
+  grantItemActionsUnder(grantee: IGrantable, prefix: string, ...actions: ItemAction[]): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: actions.map((a) => `dynamodb:${a}`),
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } },
+      }),
+    );
+    this.key.grantDecrypt(grantee);
+  }
+
   private indexWildcard(): { id: string; reason: string } {
     const logicalId = this.table.stack.getLogicalId(this.table.node.defaultChild as CfnElement);
     return {

@@ -1,12 +1,13 @@
 import { ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Data } from './data';
+import { alarmedDeadLetters, deadLetterRetention } from './dead-letters';
 import { ServiceFunction } from './function';
 import { acknowledge } from './nag';
 import type { Runs } from './runs';
@@ -14,7 +15,7 @@ import type { Runs } from './runs';
 export const scheduleFireEntry = 'lambdas/schedule-fire/index.ts';
 /** What the schedules API may do with Scheduler schedules (adapters/aws/scheduler-schedule-sync.ts). */
 export const scheduleSyncActions = ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'] as const;
-export const scheduleDeadLetterRetention = Duration.days(14);
+export const scheduleDeadLetterRetention = deadLetterRetention;
 /** The schedule group's name: one per stack. */
 export const scheduleGroupNameOf = (stackName: string): string => `${stackName}-schedules`;
 
@@ -47,15 +48,12 @@ export class Schedules extends Construct {
     this.groupName = scheduleGroupNameOf(stack.stackName);
     this.group = new CfnScheduleGroup(this, 'Group', { name: this.groupName });
 
-    this.deadLetters = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: scheduleDeadLetterRetention,
+    const deadLetters = alarmedDeadLetters(this, 'DeadLetters', {
+      alarmDescription: 'schedule fires were dead-lettered (those scheduled times started no run)',
+      feeds: 'the Scheduler schedules and of the fire Lambda',
     });
-    acknowledge(this.deadLetters, {
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the Scheduler schedules and of the fire Lambda; messages here are looked at (and redriven) by an operator, not consumed.',
-    });
+    this.deadLetters = deadLetters.queue;
+    this.deadLettersAlarm = deadLetters.alarm;
 
     this.fire = new ServiceFunction(this, 'Fire', {
       entry: scheduleFireEntry,
@@ -76,15 +74,6 @@ export class Schedules extends Construct {
     });
     this.schedulerRole.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.fire.fn.functionArn] }));
     this.schedulerRole.addToPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetters.queueArn] }));
-
-    this.deadLettersAlarm = new Alarm(this, 'DeadLettersAlarm', {
-      alarmDescription: 'OpsConductor: schedule fires were dead-lettered (those scheduled times started no run)',
-      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
   }
 
   /**

@@ -4,12 +4,13 @@ import { Api } from './api';
 import { Audit } from './audit';
 import { Console, type ConsoleProps } from './console';
 import { Data } from './data';
-import { Events } from './events';
+import { Events, type EventsProps } from './events';
 import { Identity } from './identity';
 import { Inventory } from './inventory';
 import { Network, type NetworkProps } from './network';
 import { Runs } from './runs';
 import { Schedules } from './schedules';
+import { Triggers } from './triggers';
 
 export interface OpsConductorStackProps extends StackProps {
   /**
@@ -20,6 +21,8 @@ export interface OpsConductorStackProps extends StackProps {
   readonly localstack?: boolean;
   readonly console?: ConsoleProps;
   readonly network?: NetworkProps;
+  /** The bus's archive retention and the other accounts that may put events on it (cross-account triggers). */
+  readonly events?: EventsProps;
 }
 
 /** The whole product on AWS, composed from one construct per capability. */
@@ -33,6 +36,7 @@ export class OpsConductorStack extends Stack {
   readonly console: Console;
   readonly runs: Runs;
   readonly schedules: Schedules;
+  readonly triggers: Triggers;
   readonly api: Api;
   readonly audit: Audit;
 
@@ -42,7 +46,7 @@ export class OpsConductorStack extends Stack {
 
     this.data = new Data(this, 'Data');
     this.identity = new Identity(this, 'Identity');
-    this.events = new Events(this, 'Events');
+    this.events = new Events(this, 'Events', props.events ?? {});
     this.network = new Network(this, 'Network', props.network ?? {});
     this.inventory = new Inventory(this, 'Inventory');
     this.console = new Console(this, 'Console', props.console ?? {});
@@ -54,6 +58,7 @@ export class OpsConductorStack extends Stack {
       accessLogsBucket: this.console.logsBucket,
     });
     this.schedules = new Schedules(this, 'Schedules', { data: this.data, bus: this.events.bus, runs: this.runs });
+    this.triggers = new Triggers(this, 'Triggers', { data: this.data, bus: this.events.bus, runs: this.runs });
     this.api = new Api(this, 'Api', {
       data: this.data,
       bus: this.events.bus,
@@ -65,6 +70,7 @@ export class OpsConductorStack extends Stack {
       consoleOrigin: this.console.origin,
       runs: this.runs,
       schedules: this.schedules,
+      triggers: this.triggers,
     });
     this.audit = new Audit(this, 'Audit', { data: this.data, bus: this.events.bus });
     this.console.publish({

@@ -1,5 +1,7 @@
 import { badRequest } from '../errors';
+import { ProjectUpdated } from '../events/catalog';
 import type { AuditFilter, AuditScope, AuditStore } from '../ports/audit-store';
+import type { ProjectStore } from '../ports/project-store';
 import type { Page } from '../pagination';
 import { csvHeader, csvLine, jsonLine } from './export';
 import { AuditableEvent, auditRecordOf } from './record';
@@ -9,19 +11,62 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface AuditConsumerDeps {
   audit: Pick<AuditStore, 'put'>;
+  /** The installation's retention (AUDIT_RETENTION_DAYS on AWS): records of no project, and projects that never set theirs. */
   retentionDays?: number | undefined;
+  /** A project's own `settings.auditRetentionDays`, if it set one (`projectRetentionLookup`). */
+  projectRetention?: ProjectRetention | undefined;
+}
+
+export interface ProjectRetention {
+  of(projectId: string): Promise<number | undefined>;
+  /** The project changed: read it again next time. */
+  forget(projectId: string): void;
 }
 
 /**
  * The bus consumer: one immutable record per event, idempotent by event id (a redelivered event
  * finds its record and writes nothing). An envelope that is not ours is refused, so it is retried
- * and dead-lettered rather than silently lost.
+ * and dead-lettered rather than silently lost. A record expires after its project's retention,
+ * as set when it is written.
  */
 export const recordEvent = async (deps: AuditConsumerDeps, event: unknown): Promise<{ written: boolean; record: AuditRecord }> => {
   const parsed = AuditableEvent.safeParse(event);
   if (!parsed.success) throw new Error(`Not an OpsConductor event: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-  const record = auditRecordOf(parsed.data, deps.retentionDays === undefined ? {} : { retentionDays: deps.retentionDays });
+  const installation = deps.retentionDays === undefined ? {} : { retentionDays: deps.retentionDays };
+  let record = auditRecordOf(parsed.data, installation);
+  // This consumer sees every Project Updated: a changed retention applies from here on, not after the cache expires.
+  if (record.projectId !== undefined && parsed.data.source === ProjectUpdated.source && parsed.data['detail-type'] === ProjectUpdated.detailType) {
+    deps.projectRetention?.forget(record.projectId);
+  }
+  const projectDays = record.projectId === undefined || deps.projectRetention === undefined ? undefined : await deps.projectRetention.of(record.projectId);
+  if (projectDays !== undefined) record = auditRecordOf(parsed.data, { retentionDays: projectDays });
   return { written: await deps.audit.put(record), record };
+};
+
+/** How long a looked-up retention is trusted: a changed setting applies to records written after this, at the latest. */
+export const PROJECT_RETENTION_CACHE_MS = 5 * 60 * 1000;
+
+/**
+ * A project's audit retention, read from its item and kept for a few minutes: every event of a
+ * project would otherwise read the project once more. A deleted project has none (the default
+ * applies). On AWS each consumer container has its own cache, and only the one that handles the
+ * Project Updated forgets early; the others follow within `cacheMs`.
+ */
+export const projectRetentionLookup = (projects: Pick<ProjectStore, 'get'>, clock: { now(): Date }, cacheMs = PROJECT_RETENTION_CACHE_MS): ProjectRetention => {
+  const cache = new Map<string, { days: number | undefined; until: number }>();
+  return {
+    of: async (projectId) => {
+      const now = clock.now().getTime();
+      const hit = cache.get(projectId);
+      if (hit !== undefined && hit.until > now) return hit.days;
+      const days = (await projects.get(projectId))?.settings?.auditRetentionDays;
+      cache.set(projectId, { days, until: now + cacheMs });
+      return days;
+    },
+    forget: (projectId) => {
+      cache.delete(projectId);
+    },
+  };
 };
 
 export interface AuditReadDeps {

@@ -37,12 +37,12 @@ export const ProjectCreated = defineEvent({
 export const ProjectUpdated = defineEvent({
   source: 'opsconductor.identity',
   detailType: 'Project Updated',
-  description: 'A project was renamed or its description changed.',
+  description: 'A project was renamed, its description changed, or one of its settings (audit retention).',
   schema: z.object({
     projectId: ProjectId,
     actor: Actor,
     project: ProjectSnapshot,
-    changed: z.array(z.enum(['name', 'description'])),
+    changed: z.array(z.enum(['name', 'description', 'settings.auditRetentionDays'])),
   }),
 });
 
@@ -358,8 +358,9 @@ export const TriggerFailed = defineEvent({
 export const WebhookReceived = defineEvent({
   source: 'opsconductor.automation',
   detailType: 'Webhook Received',
-  description: "A correctly signed webhook call for a trigger: its JSON body, for the trigger's rule to match (the actor is the trigger's webhook).",
-  schema: z.object({ projectId: ProjectId, actor: Actor, triggerId: z.string(), body: z.unknown() }),
+  description:
+    "A correctly signed, fresh webhook call for a trigger: its JSON body and the sender's delivery id, for the trigger's rule to match (the actor is the trigger's webhook). Triggers start one run per delivery id.",
+  schema: z.object({ projectId: ProjectId, actor: Actor, triggerId: z.string(), deliveryId: z.string(), body: z.unknown() }),
 });
 
 export const eventCatalog: readonly EventDefinition[] = [

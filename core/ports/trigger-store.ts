@@ -14,4 +14,12 @@ export interface TriggerStore {
   /** VERSION_CONFLICT when the stored version is not `expectedVersion`, NOT_FOUND when gone. */
   update(trigger: Trigger, expectedVersion: number): Promise<void>;
   delete(trigger: Trigger): Promise<void>;
+  /**
+   * Marks one accepted webhook call, by a digest of its signature, until `expiresAt` (epoch seconds):
+   * false when that call was already accepted and its mark has not expired by `now`. A replay is
+   * byte-identical, so it has the same signature.
+   */
+  claimWebhookCall(triggerId: string, digest: string, at: { now: number; expiresAt: number }): Promise<boolean>;
+  /** Undoes a claim whose event could not be published, so the sender's retry is not taken for a replay. */
+  releaseWebhookCall(triggerId: string, digest: string): Promise<void>;
 }

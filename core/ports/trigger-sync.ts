@@ -2,9 +2,8 @@ import type { Trigger } from '../triggers/schema';
 
 /**
  * What delivers events to triggers, told about every change the triggers service makes: locally
- * one rule per enabled trigger on the local bus (local/stack.ts). On AWS no adapter exists yet
- * (docs/triggers.md): the API saves triggers, but no EventBridge rule fires them. Called after the
- * store write.
+ * one rule per enabled trigger on the local bus (local/triggers.ts), on AWS one EventBridge rule per
+ * trigger (adapters/aws/eventbridge-trigger-sync.ts). Called after the store write.
  */
 export interface TriggerSync {
   /** The trigger as saved: a rule with its pattern while enabled, none while disabled (create or replace). */
@@ -12,9 +11,3 @@ export interface TriggerSync {
   /** The trigger was deleted: its rule goes (gone already is fine). */
   remove(trigger: Trigger): Promise<void>;
 }
-
-/** For deployments without a rule per trigger (AWS today): nothing to keep in step. */
-export const noTriggerSync: TriggerSync = {
-  put: () => Promise.resolve(),
-  remove: () => Promise.resolve(),
-};

@@ -13,10 +13,22 @@ export const ProjectName = z
 
 export const ProjectDescription = z.string().max(1024, 'must be at most 1024 characters');
 
+/** Bounds of a project's audit retention: at least a week, at most ten years (DynamoDB TTL has no limit; storage does). */
+export const AUDIT_RETENTION_DAYS_MIN = 7;
+export const AUDIT_RETENTION_DAYS_MAX = 3650;
+
+export const ProjectSettings = z.strictObject({
+  /** Days each audit record of the project is kept after its event; records already written keep theirs. */
+  auditRetentionDays: z.number().int().min(AUDIT_RETENTION_DAYS_MIN).max(AUDIT_RETENTION_DAYS_MAX),
+});
+export type ProjectSettings = z.infer<typeof ProjectSettings>;
+
 export const Project = z.object({
   id: ProjectId,
   name: ProjectName,
   description: ProjectDescription,
+  /** Absent on projects saved before settings existed: the installation defaults apply (core/projects/service.ts). */
+  settings: ProjectSettings.partial().optional(),
   createdAt: z.iso.datetime(),
   createdBy: z.string(),
   updatedAt: z.iso.datetime(),
@@ -35,11 +47,13 @@ export const UpdateProjectInput = z
   .strictObject({
     name: ProjectName.optional(),
     description: ProjectDescription.optional(),
+    /** Only the settings given change. */
+    settings: ProjectSettings.partial().optional(),
     /** The version the caller last saw; a mismatch answers 409 instead of overwriting their colleague. */
     version: z.number().int().positive().optional(),
   })
-  .refine((v) => v.name !== undefined || v.description !== undefined, {
-    message: 'name or description is required',
+  .refine((v) => v.name !== undefined || v.description !== undefined || (v.settings !== undefined && Object.keys(v.settings).length > 0), {
+    message: 'name, description or settings is required',
   });
 export type UpdateProjectInput = z.infer<typeof UpdateProjectInput>;
 

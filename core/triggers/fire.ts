@@ -38,6 +38,18 @@ export const triggerActor = (t: Pick<Trigger, 'id'>): Actor => ({ type: 'system'
 
 export const triggerIdempotencyKey = (triggerId: string, eventId: string): string => `${triggerId}@${eventId}`;
 
+/**
+ * Which occurrence an event stands for. Usually its id; for a webhook, the sender's delivery id
+ * (`webhook:<hook's trigger>:<delivery>`): each accepted call is a new bus event, so a resent
+ * delivery (a sender's retry, or a captured call replayed within the timestamp window) maps to the
+ * same run instead of a new one.
+ */
+export const occurrenceOf = (event: Pick<EventEnvelope, 'id' | 'source' | 'detail-type' | 'detail'>): string => {
+  if (event.source !== 'opsconductor.automation' || event['detail-type'] !== 'Webhook Received') return event.id;
+  const d = event.detail as { triggerId?: unknown; deliveryId?: unknown } | null;
+  return typeof d?.triggerId === 'string' && typeof d.deliveryId === 'string' ? `webhook:${d.triggerId}:${d.deliveryId}` : event.id;
+};
+
 const reasonOf = (e: unknown): TriggerFailureReason | undefined => {
   if (!isAppError(e)) return undefined;
   if (e.code === 'NOT_FOUND') return 'job-missing';
@@ -68,7 +80,7 @@ export const fireTrigger = async (deps: TriggerFireDeps, trigger: Pick<Trigger, 
   // The stored trigger decides: a rule left armed for a moment after a change never fires an old definition.
   const current = await deps.triggers.get(trigger.projectId, trigger.id);
   if (!current?.enabled) return { outcome: 'ignored' };
-  const key = triggerIdempotencyKey(current.id, event.id);
+  const key = triggerIdempotencyKey(current.id, occurrenceOf(event));
   let started: Awaited<ReturnType<typeof startRun>>;
   try {
     started = await startRun(

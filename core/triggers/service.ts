@@ -12,6 +12,7 @@ import type { JobStore } from '../ports/job-store';
 import type { RunSealer } from '../ports/run-sealer';
 import type { TriggerStore } from '../ports/trigger-store';
 import type { TriggerSync } from '../ports/trigger-sync';
+import { armedPatternOf, MAX_RULE_PATTERN_CHARS } from './rule';
 import type { Trigger, TriggerInput, TriggerPatch, TriggerTestInput, TriggerView } from './schema';
 
 /**
@@ -47,6 +48,14 @@ export const triggerView = (t: Trigger): TriggerView => {
 
 const invalid = (path: string, message: string, summary = 'The request body is not valid.') =>
   new AppError('VALIDATION_FAILED', summary, [{ location: 'body', path, message }]);
+
+/** The pattern as armed on the bus (with the trigger's self-exclusion) must fit EventBridge's rule quota, or saving would fail at PutRule. */
+const checkArmedSize = (id: string, pattern: string): void => {
+  const size = armedPatternOf({ id, pattern }).length;
+  if (size > MAX_RULE_PATTERN_CHARS) {
+    throw invalid('pattern', `is ${String(size)} characters as a bus rule (with the trigger's own exclusion, about 90); EventBridge takes at most ${String(MAX_RULE_PATTERN_CHARS)}`, 'The event pattern is too long.');
+  }
+};
 
 const ref = (t: Trigger) => ({ id: t.id, name: t.name, jobId: t.jobId, enabled: t.enabled, webhook: t.webhook.enabled });
 
@@ -135,6 +144,7 @@ export const createTrigger = async (deps: TriggerDeps, by: Principal, role: Proj
   const id = deps.ids.next('trg');
   if (input.pattern === undefined && !input.webhook.enabled) throw invalid('pattern', 'is required (only a webhook trigger defaults to its own Webhook Received events)');
   const pattern = input.pattern === undefined ? webhookPatternOf(id) : normalizePattern(input.pattern);
+  checkArmedSize(id, pattern);
   const fields = { jobId: input.jobId, inputMapping: input.inputMapping, parameters: input.parameters, confirmDangerous: input.confirmDangerous };
   await checkJob(deps, projectId, fields);
   const secret = input.webhook.enabled ? newSecret(deps) : undefined;
@@ -177,7 +187,10 @@ export const updateTrigger = async (
   const { pattern, webhook, ...rest } = patch;
   const merged: Trigger = { ...current, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };
   if (merged.confirmDangerous && role !== 'admin') throw forbidden('Only a project admin can confirm dangerous commands.');
-  if (pattern !== undefined) merged.pattern = normalizePattern(pattern);
+  if (pattern !== undefined) {
+    merged.pattern = normalizePattern(pattern);
+    checkArmedSize(current.id, merged.pattern);
+  }
   let secret: string | undefined;
   if (webhook !== undefined) {
     if (webhook.enabled && current.webhook.sealedSecret === undefined) {

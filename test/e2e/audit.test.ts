@@ -128,6 +128,33 @@ describe('audit trail over HTTP', () => {
     expect(one.status).toBe(404);
   });
 
+  it("keeps a project's records as long as its audit retention setting says, set through the project's PATCH", async () => {
+    const admin = stack.adminToken;
+    const project = await request(stack.url, 'POST', '/v1/projects', { token: admin, body: { name: 'short-lived audit' } });
+    const shortId = String(project.json().id);
+    expect(project.json()).toMatchObject({ settings: { auditRetentionDays: 365 } });
+    for (const days of [6, 3651, 'thirty']) {
+      const refused = await request(stack.url, 'PATCH', `/v1/projects/${shortId}`, { token: admin, body: { settings: { auditRetentionDays: days } } });
+      expect({ days, status: refused.status, code: (refused.json() as { error?: { code?: string } }).error?.code }).toEqual({ days, status: 400, code: 'VALIDATION_FAILED' });
+    }
+    const patched = await request(stack.url, 'PATCH', `/v1/projects/${shortId}`, { token: admin, body: { settings: { auditRetentionDays: 7 } } });
+    expect(patched.status).toBe(200);
+    expect(patched.json()).toMatchObject({ settings: { auditRetentionDays: 7 } });
+    await request(stack.url, 'POST', `/v1/projects/${shortId}/jobs`, { token: admin, body: { name: 'uptime', steps: [{ kind: 'command', content: 'uptime' }] } });
+
+    const records = await auditOf(`/v1/projects/${shortId}/audit`, (xs) => xs.some((x) => x.action === 'Job Created'));
+    const days = (r: AuditRecord | undefined) => (r === undefined ? undefined : Math.round((r.expiresAt - Date.parse(r.time) / 1000) / 86_400));
+    expect(days(records.find((r) => r.action === 'Job Created'))).toBe(7);
+    // The other project keeps the default.
+    const others = await auditOf(`/v1/projects/${projectId}/audit`, (xs) => xs.some((x) => x.action === 'Job Created'));
+    expect(days(others.find((r) => r.action === 'Job Created'))).toBe(365);
+    // The local sweep deletes by expiresAt: 8 days on, the short-lived project's job record is gone, the other's is not.
+    const swept = await stack.audit.sweepExpired(new Date(Date.now() + 8 * 86_400_000));
+    expect(swept).toBeGreaterThan(0);
+    const left = await stack.audit.query({ scope: { kind: 'project', projectId: shortId }, from: new Date(Date.now() - 86_400_000), to: new Date(), filter: {}, now: new Date(), limit: 100 });
+    expect(left.items.filter((r) => r.action === 'Job Created')).toEqual([]);
+  });
+
   it('refuses a bad range with 400', async () => {
     const res = await request(stack.url, 'GET', `/v1/projects/${projectId}/audit?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z`, { token: stack.adminToken });
     expect(res.status).toBe(400);

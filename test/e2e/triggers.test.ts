@@ -17,8 +17,18 @@ let jobId: string;
 
 const api = (method: string, path: string, body?: unknown) => request(stack.url, method, path, { token: stack.adminToken, ...(body === undefined ? {} : { body }) });
 const p = (path: string) => `/v1/projects/${projectId}${path}`;
-const hook = (triggerId: string, raw: string, signature?: string) =>
-  request(stack.url, 'POST', `/v1/hooks/${triggerId}`, { rawBody: raw, headers: { 'Content-Type': 'application/json', ...(signature === undefined ? {} : { 'X-OpsConductor-Signature': signature }) } });
+const now = () => String(Math.floor(Date.now() / 1000));
+/** A webhook call as a sender makes it: timestamp and delivery headers, the signature over "<timestamp>.<body>". */
+const hook = (triggerId: string, raw: string, signature: string | undefined, { timestamp = now(), deliveryId = 'delivery-1' } = {}) =>
+  request(stack.url, 'POST', `/v1/hooks/${triggerId}`, {
+    rawBody: raw,
+    headers: {
+      'Content-Type': 'application/json',
+      'X-OpsConductor-Timestamp': timestamp,
+      'X-OpsConductor-Delivery': deliveryId,
+      ...(signature === undefined ? {} : { 'X-OpsConductor-Signature': signature }),
+    },
+  });
 
 const runsOfJob = async () => ((await api('GET', p('/runs'))).json().items as { id: string; jobId: string }[]).filter((r) => r.jobId === jobId);
 
@@ -72,7 +82,7 @@ describe('triggers', () => {
     expect((await api('DELETE', p(`/triggers/${id}`))).status).toBe(204);
   });
 
-  it('starts a run with the mapped parameter from a signed webhook, once per call; refuses a bad signature', async () => {
+  it('starts a run with the mapped parameter from a signed webhook, once per delivery; refuses a bad signature or a stale call', async () => {
     const created = await api('POST', p('/triggers'), { name: 'deploy-hook', jobId, webhook: { enabled: true }, inputMapping: { version: '$.detail.body.version' } });
     expect(created.status).toBe(201);
     const trigger = created.json() as { id: string; webhookSecret: string; webhook: Record<string, unknown> };
@@ -81,17 +91,28 @@ describe('triggers', () => {
     expect((await api('GET', p(`/triggers/${trigger.id}`))).text).not.toContain(trigger.webhookSecret);
 
     const body = JSON.stringify({ type: 'Deploy Requested', version: '4.2.0' });
-    for (const signature of [undefined, 'sha256=deadbeef', signWebhook('whsec_wrong', body)]) {
-      const refused = await hook(trigger.id, body, signature);
-      expect(refused.status).toBe(401);
-    }
-    // Unknown trigger: the same answer.
-    expect((await hook('trg_01JD0000000000000000000009', body, signWebhook(trigger.webhookSecret, body))).status).toBe(401);
+    const stale = String(Number(now()) - 600);
+    const refusals = [
+      await hook(trigger.id, body, undefined),
+      await hook(trigger.id, body, 'sha256=deadbeef'),
+      await hook(trigger.id, body, signWebhook('whsec_wrong', now(), body)),
+      // Correctly signed ten minutes ago: a captured call replayed too late.
+      await hook(trigger.id, body, signWebhook(trigger.webhookSecret, stale, body), { timestamp: stale }),
+      // Unknown trigger.
+      await hook('trg_01JD0000000000000000000009', body, signWebhook(trigger.webhookSecret, now(), body)),
+    ];
+    // One answer for every refusal, so none of them tells a prober more than another.
+    expect(refusals.map((r) => [r.status, r.json()])).toEqual(refusals.map(() => [401, { error: expect.objectContaining({ code: 'UNAUTHORIZED' }) as unknown }]));
+    expect(new Set(refusals.map((r) => r.text.replace(/"requestId":"[^"]*"/, ''))).size).toBe(1);
     await new Promise((r) => setTimeout(r, 500));
     expect(await runsOfJob()).toEqual([]);
 
-    const accepted = await hook(trigger.id, body, signWebhook(trigger.webhookSecret, body));
+    const signedAt = now();
+    const accepted = await hook(trigger.id, body, signWebhook(trigger.webhookSecret, signedAt, body), { timestamp: signedAt, deliveryId: 'ci-build-77' });
     expect(accepted.status).toBe(202);
+    // The same call resent (a retry, or a replay within the window): answered as accepted, and nothing is published again.
+    const resent = await hook(trigger.id, body, signWebhook(trigger.webhookSecret, signedAt, body), { timestamp: signedAt, deliveryId: 'ci-build-77' });
+    expect(resent.status).toBe(202);
     const [run] = await waitFor('the triggered run', async () => {
       const runs = await runsOfJob();
       return runs.length > 0 ? runs : undefined;
@@ -101,7 +122,7 @@ describe('triggers', () => {
       return ['succeeded', 'failed', 'cancelled', 'timed_out'].includes(r.status) ? r : undefined;
     });
     expect(done).toMatchObject({ status: 'succeeded', parameters: { version: '4.2.0' } });
-    // No loop: the trigger's own Trigger Fired and Run events started nothing more.
+    // No loop, no second run for the resent delivery: the trigger's own Trigger Fired and Run events started nothing more.
     await new Promise((r) => setTimeout(r, 500));
     expect(await runsOfJob()).toHaveLength(1);
   });

@@ -34,7 +34,7 @@ beforeAll(() => {
     // ApiRunsHandlerFunction… → runs; RunsMarkBatchLostTaskFunction… → task-markbatchlost.
     const api = /^Api(\w+?)(?:Handler)?Function/.exec(id)?.[1];
     const task = /^Runs(\w+?)TaskFunction/.exec(id)?.[1];
-    const consumer = /^AuditConsumerFunction/.test(id) ? 'audit-consumer' : /^SchedulesFireFunction/.test(id) ? 'schedule-fire' : undefined;
+    const consumer = /^AuditConsumerFunction/.test(id) ? 'audit-consumer' : /^SchedulesFireFunction/.test(id) ? 'schedule-fire' : /^TriggersFireFunction/.test(id) ? 'trigger-fire' : undefined;
     const name = api ?? consumer ?? (task === undefined ? undefined : `task-${task}`);
     if (r.Type === 'AWS::Lambda::Function' && asset && name) assets[name.toLowerCase()] = path.join(outDir, asset, 'index.mjs');
   }
@@ -91,6 +91,12 @@ const schedulesEnv = {
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/scheduler',
   SCHEDULE_DLQ_ARN: 'arn:aws:sqs:eu-west-1:111122223333:schedules-dlq',
 };
+/** The triggers handler also needs what it puts into each trigger rule. */
+const triggersEnv = {
+  ...runsEnv,
+  TRIGGER_FIRE_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:111122223333:function:trigger-fire',
+  TRIGGER_DLQ_ARN: 'arn:aws:sqs:eu-west-1:111122223333:triggers-dlq',
+};
 const runTaskBundles = ['task-plan', 'task-finalize', 'task-markbatchlost', 'task-markfailed'];
 /** The handlers that call Cognito's admin API also need the pool. */
 const directoryEnv = { ...apiEnv, USER_POOL_ID: 'eu-west-1_abc' };
@@ -120,7 +126,7 @@ const startFailure = (name: string, event: unknown, env: Record<string, string>)
 describe('synthesized Lambda bundles', () => {
   it('builds one bundle per handler, the authorizer and each job-run task', () => {
     expect(Object.keys(assets).sort()).toEqual(
-      ['apikeys', 'audit', 'audit-consumer', 'authorizer', 'credentials', 'events', 'health', 'hooks', 'jobs', 'me', 'members', 'projects', 'runs', 'schedule-fire', 'schedules', 'settings', 'targets', 'triggers', 'users', ...runTaskBundles].sort(),
+      ['apikeys', 'audit', 'audit-consumer', 'authorizer', 'credentials', 'events', 'health', 'hooks', 'jobs', 'me', 'members', 'projects', 'runs', 'schedule-fire', 'schedules', 'settings', 'targets', 'trigger-fire', 'triggers', 'users', ...runTaskBundles].sort(),
     );
   });
 
@@ -137,8 +143,8 @@ describe('synthesized Lambda bundles', () => {
     expect(errorCode(res)).toBe('UNAUTHORIZED');
   });
 
-  it('triggers validates the body before touching DynamoDB or KMS', () => {
-    const res = invoke('triggers', proxyEvent('createTrigger', { principal: admin, pathParameters: { projectId }, body: '{}' }), runsEnv);
+  it('triggers validates the body before touching DynamoDB, KMS or EventBridge', () => {
+    const res = invoke('triggers', proxyEvent('createTrigger', { principal: admin, pathParameters: { projectId }, body: '{}' }), triggersEnv);
 
     expect(res).toMatchObject({ ok: true, value: { statusCode: 400 } });
     expect(errorCode(res)).toBe('VALIDATION_FAILED');
@@ -254,6 +260,22 @@ describe('synthesized Lambda bundles', () => {
       ok: false,
       value: expect.stringContaining('Not a schedule fire') as unknown,
     });
+  });
+
+  it('trigger-fire loads with its table, bus, state machine and runs key, and refuses an input that is not a trigger fire before reading anything', () => {
+    expect(load('trigger-fire', runsEnv)).toEqual({ ok: true, value: 'function' });
+    expect(invoke('trigger-fire', { triggerId: 'trg_x', projectId: 'prj_x', event: '<aws.events.event.json>' }, runsEnv)).toEqual({
+      ok: false,
+      value: expect.stringContaining('Not a trigger fire') as unknown,
+    });
+  });
+
+  it('triggers needs the fire Lambda and the dead-letter queue it puts into each rule', () => {
+    for (const missing of ['TRIGGER_FIRE_FUNCTION_ARN', 'TRIGGER_DLQ_ARN']) {
+      const env = Object.fromEntries(Object.entries(triggersEnv).filter(([k]) => k !== missing));
+
+      expect({ missing, ...load('triggers', env) }).toEqual({ missing, ok: false, value: expect.stringContaining(missing) as unknown });
+    }
   });
 
   it('settings validates the body before calling Cognito', () => {

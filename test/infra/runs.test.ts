@@ -53,6 +53,7 @@ const runsApi = () => functionNamed('OpsConductor API: runs routes');
 const triggersApi = () => functionNamed('OpsConductor API: triggers routes');
 const hooksApi = () => functionNamed('OpsConductor API: hooks routes');
 const scheduleFire = () => functionNamed('OpsConductor schedules: one fire of one schedule (EventBridge Scheduler target)');
+const triggerFire = () => functionNamed('OpsConductor triggers: one event delivered to one trigger (EventBridge rule target)');
 const taskFunction = (name: string) => functionNamed(`OpsConductor job run: ${name} task`);
 const tableId = () => only('AWS::DynamoDB::Table')[0];
 const tableKeyId = () => keyNamed('OpsConductor: encrypts the single DynamoDB table')[0];
@@ -305,7 +306,7 @@ describe('runner', () => {
 });
 
 describe('runs key and output bucket', () => {
-  it('seals with a rotating, retained key that only the runs API, the schedule-fire Lambda, the runner and the trigger-secret handlers may use, with a run id context only', () => {
+  it('seals with a rotating, retained key that only the runs API, the schedule-fire and trigger-fire Lambdas, the runner and the trigger-secret handlers may use, with a run id context only', () => {
     const [, key] = runsKey();
     expect(props(key).EnableKeyRotation).toBe(true);
     expect(key.DeletionPolicy).toBe('Retain');
@@ -314,6 +315,7 @@ describe('runs key and output bucket', () => {
     expect(grants).toEqual([
       { Effect: 'Allow', Principal: { AWS: getAtt(taskRole()) }, Action: runsKeyActions.open[0], Resource: '*', Condition: runsKeyContextCondition },
       { Effect: 'Allow', Principal: { AWS: getAtt(roleOfFunction(scheduleFire()[1])) }, Action: [...runsKeyActions.seal], Resource: '*', Condition: runsKeyContextCondition },
+      { Effect: 'Allow', Principal: { AWS: getAtt(roleOfFunction(triggerFire()[1])) }, Action: [...runsKeyActions.seal], Resource: '*', Condition: runsKeyContextCondition },
       { Effect: 'Allow', Principal: { AWS: getAtt(roleOfFunction(runsApi()[1])) }, Action: [...runsKeyActions.seal], Resource: '*', Condition: runsKeyContextCondition },
       // Trigger webhook secrets (docs/triggers.md): sealed by the triggers API, opened by the public hooks route.
       { Effect: 'Allow', Principal: { AWS: getAtt(roleOfFunction(triggersApi()[1])) }, Action: [...runsKeyActions.seal], Resource: '*', Condition: runsKeyContextCondition },
@@ -353,9 +355,10 @@ describe('runs API', () => {
     });
     const statements = statementsOfRole(roleOfFunction(fn)).filter((s) => JSON.stringify(s.Action).includes('states:'));
     expect(statements).toEqual([{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: smId } }]);
-    // Nobody else may start runs but the schedule-fire Lambda (cdk/lib/schedules.ts), on the same terms.
+    // Nobody else may start runs but the schedule-fire and trigger-fire Lambdas (cdk/lib/schedules.ts, cdk/lib/triggers.ts), on the same terms.
     const starters = ofType('AWS::IAM::Policy').filter(([, r]) => JSON.stringify(props(r).PolicyDocument).includes('states:StartExecution'));
-    expect(starters.map(([, r]) => (props(r).Roles as { Ref: string }[])[0]?.Ref).sort()).toEqual([roleOfFunction(fn), roleOfFunction(scheduleFire()[1])].sort());
+    expect(starters.map(([, r]) => (props(r).Roles as { Ref: string }[])[0]?.Ref).sort()).toEqual([roleOfFunction(fn), roleOfFunction(scheduleFire()[1]), roleOfFunction(triggerFire()[1])].sort());
     expect(statementsOfRole(roleOfFunction(scheduleFire()[1])).filter((s) => JSON.stringify(s.Action).includes('states:'))).toEqual(statements);
+    expect(statementsOfRole(roleOfFunction(triggerFire()[1])).filter((s) => JSON.stringify(s.Action).includes('states:'))).toEqual(statements);
   });
 });

@@ -221,13 +221,13 @@ describe('audit', () => {
     });
   });
 
-  it('lets the consumer put items in the table and nothing else (no read, update or delete)', () => {
+  it("lets the consumer put items in the table and read one (a project's retention), nothing else (no query, update or delete)", () => {
     const [, fn] = consumer();
     const statements = statementsOf(fn);
     const data = statements.filter((x) => /dynamodb:|kms:/.test(JSON.stringify(x.Action)));
-    expect(actionsOf(data)).toEqual(['dynamodb:PutItem', 'kms:Decrypt']);
+    expect(actionsOf(data)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'kms:Decrypt']);
     for (const s of data) expect(listOf(s.Resource)).toEqual([{ 'Fn::GetAtt': [JSON.stringify(s.Action).includes('kms') ? tableKeyId() : tableId(), 'Arn'] }]);
-    expect(actionsOf(statements).filter((a) => !/^(dynamodb:PutItem|kms:Decrypt|xray:.*|sqs:(SendMessage|GetQueueAttributes|GetQueueUrl))$/.test(a))).toEqual([]);
+    expect(actionsOf(statements).filter((a) => !/^(dynamodb:(PutItem|GetItem)|kms:Decrypt|xray:.*|sqs:(SendMessage|GetQueueAttributes|GetQueueUrl))$/.test(a))).toEqual([]);
     expect(envOf(fn)).toMatchObject({ TABLE_NAME: ref(tableId()), AUDIT_RETENTION_DAYS: '365' });
   });
 });
@@ -469,7 +469,16 @@ describe('api', () => {
       const actions = actionsOf(statements);
       const access: HandlerAccess = handlerAccess[name];
       expect({ name, read: readActions.every((a) => actions.includes(a)) }).toEqual({ name, read: access.data !== 'none' });
-      expect({ name, write: actions.includes('dynamodb:PutItem') }).toEqual({ name, write: access.data === 'readWrite' });
+      // The hooks route may write webhook-call marks only: its PutItem is bound to HOOK# partition keys.
+      expect({ name, write: actions.includes('dynamodb:PutItem') }).toEqual({ name, write: access.data === 'readWrite' || access.claimsWebhookCalls === true });
+      if (access.data !== 'readWrite') {
+        for (const s of statements.filter((x) => JSON.stringify(x.Action).includes('dynamodb:PutItem'))) {
+          expect({ name, s }).toEqual({
+            name,
+            s: { Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [tableId(), 'Arn'] }, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['HOOK#*'] } } },
+          });
+        }
+      }
       expect({ name, dynamodb: actions.some((a) => a.startsWith('dynamodb:')) }).toEqual({ name, dynamodb: access.data !== 'none' });
       expect({ name, kms: actions.some((a) => a.startsWith('kms:')) }).toEqual({ name, kms: access.data !== 'none' });
       expect({ name, putEvents: actions.includes('events:PutEvents') }).toEqual({ name, putEvents: access.publishEvents });
@@ -480,9 +489,11 @@ describe('api', () => {
       for (const s of statements.filter((x) => JSON.stringify(x.Action).includes('cognito-idp:'))) {
         expect(s.Resource).toEqual({ 'Fn::GetAtt': [userPoolId(), 'Arn'] });
       }
-      for (const s of statements.filter((x) => JSON.stringify(x.Action).includes('events:'))) {
+      // Rule management (the triggers API's trigger-* rules) is tested in test/infra/triggers.test.ts.
+      for (const s of statements.filter((x) => JSON.stringify(x.Action).includes('events:PutEvents'))) {
         expect(s.Resource).toEqual({ 'Fn::GetAtt': [busId(), 'Arn'] });
       }
+      expect({ name, rules: actions.some((a) => a.startsWith('events:') && a !== 'events:PutEvents') }).toEqual({ name, rules: access.syncsTriggers === true });
       expect({ name, secretsmanager: actions.filter((a) => a.startsWith('secretsmanager:')) }).toEqual({
         name,
         secretsmanager:

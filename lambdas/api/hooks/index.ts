@@ -4,12 +4,13 @@ import { createDynamoTriggerStore } from '../../../adapters/aws/trigger-store';
 import { awsApiRuntime, awsTable, requireEnv } from '../../aws-runtime';
 import { makeHooksHandler } from './handler';
 
-const { bus, logger } = awsApiRuntime();
+const { bus, logger, clock } = awsApiRuntime();
 
 export const handler = makeHooksHandler({
   logger,
   consoleOrigin: process.env.CONSOLE_ORIGIN,
   bus,
+  clock,
   triggers: createDynamoTriggerStore(awsTable()),
   sealer: createKmsRunSealer({ kms: new KMSClient({}), keyId: requireEnv('RUNS_KMS_KEY_ID') }),
 });

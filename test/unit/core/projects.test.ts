@@ -26,6 +26,19 @@ describe('project schemas', () => {
     expect(CreateProjectInput.safeParse(input).success).toBe(valid);
   });
 
+  it.each([
+    [{ settings: { auditRetentionDays: 7 } }, true],
+    [{ settings: { auditRetentionDays: 3650 } }, true],
+    [{ settings: { auditRetentionDays: 6 } }, false],
+    [{ settings: { auditRetentionDays: 3651 } }, false],
+    [{ settings: { auditRetentionDays: 30.5 } }, false],
+    [{ settings: { auditRetentionDays: '30' } }, false],
+    [{ settings: { auditRetentionDays: 30, other: 1 } }, false],
+    [{ settings: {} }, false],
+  ])('update input %j valid=%s', (input, valid) => {
+    expect(UpdateProjectInput.safeParse(input).success).toBe(valid);
+  });
+
   it('requires something to change on update', () => {
     expect(UpdateProjectInput.safeParse({ version: 2 }).success).toBe(false);
     expect(UpdateProjectInput.safeParse({ description: '', version: 2 }).success).toBe(true);
@@ -57,6 +70,26 @@ describe('project service', () => {
 
     expect(next).toMatchObject({ name: 'web-prod', version: 2, updatedAt: '2026-11-25T10:00:01.000Z' });
     expect(deps.bus.events[1]).toMatchObject({ detailType: ProjectUpdated.detailType, detail: { changed: ['name', 'description'] } });
+  });
+
+  it('shows the audit retention default until the project sets its own, and announces the change', async () => {
+    const deps = setup();
+    const p = await createProject(deps, admin, { name: 'web' });
+    expect(p.settings).toEqual({ auditRetentionDays: 365 });
+    // Stored without it: an installation default set later still applies to this project.
+    expect((await deps.projects.get(p.id))?.settings).toBeUndefined();
+
+    const renamed = await updateProject(deps, admin, p.id, { name: 'web-2' });
+    expect((await deps.projects.get(p.id))?.settings).toBeUndefined();
+    expect(renamed.settings).toEqual({ auditRetentionDays: 365 });
+
+    const next = await updateProject(deps, admin, p.id, { settings: { auditRetentionDays: 30 } });
+    expect(next).toMatchObject({ settings: { auditRetentionDays: 30 }, version: 3 });
+    expect(await getProject(deps, p.id)).toMatchObject({ settings: { auditRetentionDays: 30 } });
+    expect(deps.bus.events.at(-1)).toMatchObject({ detailType: ProjectUpdated.detailType, detail: { changed: ['settings.auditRetentionDays'] } });
+
+    // The same value again changes nothing.
+    expect((await updateProject(deps, admin, p.id, { settings: { auditRetentionDays: 30 } })).version).toBe(3);
   });
 
   it('refuses to overwrite a newer version', async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { createDynamoJobStore } from '../../../adapters/aws/job-store';
 import { createDynamoRunStore } from '../../../adapters/aws/run-store';
 import { createDynamoTriggerStore } from '../../../adapters/aws/trigger-store';
@@ -11,7 +11,7 @@ import { JobInput } from '../../../core/jobs/schema';
 import { createJob } from '../../../core/jobs/service';
 import { eventOf, type EventEnvelope } from '../../../core/ports/event-bus';
 import { runIdFor } from '../../../core/runs/service';
-import { causedBy, fireTrigger, triggerIdempotencyKey, triggerParameters, type TriggerFireDeps } from '../../../core/triggers/fire';
+import { causedBy, fireTrigger, occurrenceOf, triggerIdempotencyKey, triggerParameters, type TriggerFireDeps } from '../../../core/triggers/fire';
 import { TriggerInput, TriggerPatch } from '../../../core/triggers/schema';
 import { createTrigger, deleteTrigger, getTrigger, listTriggers, rotateWebhookSecret, testTrigger, updateTrigger, webhookPatternOf, type TriggerDeps } from '../../../core/triggers/service';
 import { receiveWebhook, signWebhook } from '../../../core/triggers/webhook';
@@ -109,6 +109,14 @@ describe('triggers service', () => {
     expect(bad).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(await failure(t.trigger({ name: 'nojson', jobId: job.id, pattern: '{nope', inputMapping: { version: '$.detail.version' } }))).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(await failure(t.trigger({ name: 'nopattern', jobId: job.id, inputMapping: { version: '$.detail.version' } }))).toMatchObject({ code: 'VALIDATION_FAILED' });
+    // Valid, but too long for an EventBridge rule once the trigger's self-exclusion is added: refused before anything is saved.
+    const long = JSON.stringify({ source: ['com.example.ci'], 'detail-type': Array.from({ length: 100 }, (_, i) => `Deploy Requested ${String(i).padStart(3, '0')}`) });
+    expect(long.length).toBeLessThan(4096);
+    expect(await failure(t.trigger({ name: 'long', jobId: job.id, pattern: long, inputMapping: { version: '$.detail.version' } }))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'The event pattern is too long.',
+    });
+    expect(t.synced).toEqual([]);
 
     const ok = await t.trigger({ name: 'ci', jobId: job.id, pattern: ciPattern, inputMapping: { version: '$.detail.version' }, parameters: { env: 'prod' } });
     expect(ok).toMatchObject({ pattern: ciPattern, enabled: true, webhook: { enabled: false, hasSecret: false }, version: 1 });
@@ -234,7 +242,19 @@ describe('fireTrigger', () => {
 });
 
 describe('webhooks', () => {
-  it('shows the secret once, seals it, and accepts only bodies signed with it', async () => {
+  /** A call as a sender makes it: signed over "<timestamp>.<body>" at the test clock's time unless told otherwise. */
+  const call = (secret: string, body: Buffer, over: { timestamp?: string; deliveryId?: string; signature?: string | undefined; signedBody?: Buffer } = {}) => {
+    const timestamp = over.timestamp ?? String(Math.floor(Date.parse('2026-03-01T00:00:30Z') / 1000));
+    return {
+      timestamp,
+      deliveryId: over.deliveryId ?? 'delivery-1',
+      signature: 'signature' in over ? over.signature : signWebhook(secret, timestamp, over.signedBody ?? body),
+      rawBody: body,
+    };
+  };
+  const webhookEvent = (detail: unknown) => envelope(detail as Record<string, unknown>, { source: 'opsconductor.automation', 'detail-type': 'Webhook Received' });
+
+  it('shows the secret once, seals it, and accepts only fresh calls signed with it', async () => {
     const t = setup();
     const job = await t.job(versionJob);
     const created = await t.trigger({ name: 'hook', jobId: job.id, webhook: { enabled: true }, inputMapping: { version: '$.detail.body.version' } });
@@ -248,28 +268,94 @@ describe('webhooks', () => {
 
     const body = Buffer.from('{"version":"3.1.4"}');
     const before = t.bus.events.length;
-    for (const signature of [undefined, 'sha256=00', signWebhook('whsec_wrong', body), signWebhook(secret, Buffer.from('{"version":"6.6.6"}'))]) {
-      expect(await failure(receiveWebhook(t.deps, created.id, signature, body))).toMatchObject({ code: 'UNAUTHORIZED' });
+    const refusedCalls = [
+      call(secret, body, { signature: undefined }),
+      call(secret, body, { signature: 'sha256=00' }),
+      call('whsec_wrong', body),
+      call(secret, body, { signedBody: Buffer.from('{"version":"6.6.6"}') }),
+      // Signed over the body alone (the scheme before timestamps): refused.
+      { ...call(secret, body), signature: `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` },
+      // Stale and future timestamps, beyond 5 minutes either way; signed correctly for them.
+      call(secret, body, { timestamp: String(Math.floor(Date.parse('2026-03-01T00:00:30Z') / 1000) - 301) }),
+      call(secret, body, { timestamp: String(Math.floor(Date.parse('2026-03-01T00:00:30Z') / 1000) + 301) }),
+      // A signed call whose timestamp header was changed afterwards.
+      { ...call(secret, body), timestamp: String(Math.floor(Date.parse('2026-03-01T00:00:30Z') / 1000) - 1) },
+      call(secret, body, { timestamp: 'yesterday' }),
+      { ...call(secret, body), timestamp: undefined },
+      { ...call(secret, body), deliveryId: undefined },
+      call(secret, body, { deliveryId: 'has space' }),
+    ];
+    for (const c of refusedCalls) {
+      const refused = await failure(receiveWebhook(t.deps, created.id, c));
+      expect(refused).toMatchObject({ code: 'UNAUTHORIZED', message: 'The webhook signature is missing or does not match.' });
     }
-    expect(await failure(receiveWebhook(t.deps, 'trg_01JD0000000000000000000009', signWebhook(secret, body), body))).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await failure(receiveWebhook(t.deps, 'trg_01JD0000000000000000000009', call(secret, body)))).toMatchObject({ code: 'UNAUTHORIZED' });
     expect(t.bus.events.length).toBe(before);
 
-    await receiveWebhook(t.deps, created.id, signWebhook(secret, body), body);
+    // 5 minutes off either way is still fresh.
+    await receiveWebhook(t.deps, created.id, call(secret, body, { timestamp: String(Math.floor(Date.parse('2026-03-01T00:00:30Z') / 1000) - 300), deliveryId: 'early' }));
+    await receiveWebhook(t.deps, created.id, call(secret, body));
     const received = t.bus.events.slice(before);
-    expect(received.map((e) => [e.detailType, e.detail])).toEqual([['Webhook Received', { projectId, actor: { type: 'system', id: created.id, name: `webhook:${created.id}` }, triggerId: created.id, body: { version: '3.1.4' } }]]);
+    expect(received.map((e) => [e.detailType, e.detail])[1]).toEqual([
+      'Webhook Received',
+      { projectId, actor: { type: 'system', id: created.id, name: `webhook:${created.id}` }, triggerId: created.id, deliveryId: 'delivery-1', body: { version: '3.1.4' } },
+    ]);
     // The trigger's own pattern matches it, and the fire is not taken for a self-caused event.
-    expect(await testTrigger(t.deps, projectId, created.id, { event: asEvent(envelope(received[0]?.detail as Record<string, unknown>, { source: 'opsconductor.automation', 'detail-type': 'Webhook Received' })) })).toEqual({
-      match: true,
-      parameters: { version: '3.1.4' },
-    });
-    const fired = await fireTrigger(t.deps, created, envelope(received[0]?.detail as Record<string, unknown>, { source: 'opsconductor.automation', 'detail-type': 'Webhook Received' }));
+    expect(await testTrigger(t.deps, projectId, created.id, { event: asEvent(webhookEvent(received[1]?.detail)) })).toEqual({ match: true, parameters: { version: '3.1.4' } });
+    const fired = await fireTrigger(t.deps, created, webhookEvent(received[1]?.detail));
     expect(fired).toMatchObject({ outcome: 'fired' });
 
     // Rotation: the old secret stops working.
     const rotated = await rotateWebhookSecret(t.deps, admin, projectId, created.id);
     expect(rotated.webhookSecret).not.toBe(secret);
-    expect(await failure(receiveWebhook(t.deps, created.id, signWebhook(secret, body), body))).toMatchObject({ code: 'UNAUTHORIZED' });
-    await expect(receiveWebhook(t.deps, created.id, signWebhook(rotated.webhookSecret, body), body)).resolves.toBeUndefined();
+    expect(await failure(receiveWebhook(t.deps, created.id, call(secret, body, { deliveryId: 'after-rotation' })))).toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(receiveWebhook(t.deps, created.id, call(rotated.webhookSecret, body, { deliveryId: 'after-rotation' }))).resolves.toBeUndefined();
     expect(JSON.stringify(t.bus.events)).not.toContain(rotated.webhookSecret);
+  });
+
+  it('starts one run per delivery id: a resent delivery is a new bus event but no new run', async () => {
+    const t = setup();
+    const job = await t.job(versionJob);
+    const created = await t.trigger({ name: 'hook', jobId: job.id, webhook: { enabled: true }, inputMapping: { version: '$.detail.body.version' } });
+    const secret = created.webhookSecret ?? '';
+    const body = Buffer.from('{"version":"3.1.4"}');
+    const before = t.bus.events.length;
+    await receiveWebhook(t.deps, created.id, call(secret, body, { deliveryId: 'gh-42' }));
+    // The same delivery again, re-signed a minute later, as a sender's retry would be.
+    await receiveWebhook(t.deps, created.id, call(secret, body, { deliveryId: 'gh-42', timestamp: String(Math.floor(Date.parse('2026-03-01T00:00:30Z') / 1000) - 60) }));
+    // Another delivery (signed bytes that differ: a different body, or another second).
+    await receiveWebhook(t.deps, created.id, call(secret, Buffer.from('{"version":"3.1.5"}'), { deliveryId: 'gh-43' }));
+    const received = t.bus.events.slice(before).filter((e) => e.detailType === 'Webhook Received');
+    expect(received.map((e) => (e.detail as { deliveryId: string }).deliveryId)).toEqual(['gh-42', 'gh-42', 'gh-43']);
+
+    const outcomes = [];
+    for (const e of received) outcomes.push(await fireTrigger(t.deps, created, webhookEvent(e.detail)));
+    expect(outcomes.map((o) => o.outcome)).toEqual(['fired', 'duplicate', 'fired']);
+    // A duplicate may start the same run id again (the launcher is idempotent by execution name): two runs, not three.
+    expect(new Set(t.launched).size).toBe(2);
+    expect(t.launched[0]).toBe(runIdFor(projectId, job.id, triggerIdempotencyKey(created.id, occurrenceOf(webhookEvent(received[0]?.detail)))));
+    expect(occurrenceOf(webhookEvent(received[0]?.detail))).toBe(`webhook:${created.id}:gh-42`);
+  });
+  it('publishes a byte-identical call once, whatever delivery id it claims, and frees the claim when publishing fails', async () => {
+    const t = setup();
+    const job = await t.job(versionJob);
+    const created = await t.trigger({ name: 'hook', jobId: job.id, webhook: { enabled: true }, inputMapping: { version: '$.detail.body.version' } });
+    const secret = created.webhookSecret ?? '';
+    const body = Buffer.from('{"version":"3.1.4"}');
+    const received = () => t.bus.events.filter((e) => e.detailType === 'Webhook Received').length;
+    const original = call(secret, body, { deliveryId: 'gh-1' });
+
+    await receiveWebhook(t.deps, created.id, original);
+    // Captured and sent again: as it was, and under a delivery id of the attacker's choosing. Both answer as accepted.
+    await expect(receiveWebhook(t.deps, created.id, original)).resolves.toBeUndefined();
+    await expect(receiveWebhook(t.deps, created.id, { ...original, deliveryId: 'attacker-2' })).resolves.toBeUndefined();
+    expect(received()).toBe(1);
+
+    // A publish that fails leaves no claim behind: the sender's retry of the same call goes through.
+    const second = call(secret, Buffer.from('{"version":"4.0.0"}'), { deliveryId: 'gh-2' });
+    const failing = { ...t.deps, bus: { publish: () => Promise.reject(new Error('bus down')) } };
+    await expect(receiveWebhook(failing, created.id, second)).rejects.toThrow('bus down');
+    await receiveWebhook(t.deps, created.id, second);
+    expect(received()).toBe(2);
   });
 });

@@ -9,11 +9,12 @@ import { CurrentProjectContext, forgetCurrentProject, useCurrentProjectState } f
 import { useFlash } from './flash';
 import { followLink, navigate, usePathname } from './router';
 import { PageLabelContext } from './page-label';
-import { auditHref, jobHref, jobsHref, parseRoute, projectHref, projectIdOf, runsHref, schedulesHref, tabLabels, targetHref, targetImportHref, type ProjectTab, type Route } from './routes';
+import { auditHref, jobHref, jobsHref, parseRoute, projectHref, projectIdOf, runsHref, schedulesHref, tabLabels, triggersHref, targetHref, targetImportHref, type ProjectTab, type Route } from './routes';
 import { adminSections, sections } from './sections';
 import { useMe, useReloadMe, useServices } from './services';
 import { AuditPage } from '../pages/audit/AuditPage';
 import { SchedulesPage } from '../pages/schedules/SchedulesPage';
+import { TriggersPage } from '../pages/triggers/TriggersPage';
 import { JobDetailPage } from '../pages/job-detail/JobDetailPage';
 import { JobEditorPage } from '../pages/job-editor/JobEditorPage';
 import { JobsPage } from '../pages/jobs/JobsPage';
@@ -56,6 +57,8 @@ const titleOf = (route: Route, projectName: string | undefined, pageLabel: strin
       return `${pageLabel ?? 'Run'} · ${name}`;
     case 'schedules':
       return `Schedules · ${name}`;
+    case 'triggers':
+      return `Triggers · ${name}`;
     case 'audit':
       return `Audit · ${name}`;
     case 'projectSection':
@@ -110,6 +113,7 @@ export const Shell = () => {
     if (sectionId === 'jobs') navigate(jobsHref(currentProjectId), { replace: true });
     if (sectionId === 'runs') navigate(runsHref(currentProjectId), { replace: true });
     if (sectionId === 'schedules') navigate(schedulesHref(currentProjectId), { replace: true });
+    if (sectionId === 'triggers') navigate(triggersHref(currentProjectId), { replace: true });
     if (sectionId === 'audit') navigate(auditHref(currentProjectId), { replace: true });
   }, [currentProjectId, sectionId]);
 
@@ -157,6 +161,10 @@ export const Shell = () => {
       content = <SchedulesPage projectId={route.projectId} />;
       contentType = 'table';
       break;
+    case 'triggers':
+      content = <TriggersPage projectId={route.projectId} />;
+      contentType = 'table';
+      break;
     case 'audit':
       content = <AuditPage projectId={route.projectId} />;
       contentType = 'table';
@@ -202,6 +210,7 @@ export const Shell = () => {
         { type: 'link' as const, text: 'Jobs', href: jobsHref(p.id) },
         { type: 'link' as const, text: 'Runs', href: runsHref(p.id) },
         { type: 'link' as const, text: 'Schedules', href: schedulesHref(p.id) },
+        { type: 'link' as const, text: 'Triggers', href: triggersHref(p.id) },
         ...(abilities.readAudit ? [{ type: 'link' as const, text: 'Audit', href: auditHref(p.id) }] : []),
       ],
     });
@@ -248,6 +257,12 @@ export const Shell = () => {
       { text: 'Runs', href: runsHref(route.projectId) },
     );
     if (route.page === 'run') breadcrumbs.push({ text: pageLabel ?? route.runId, href: pathname });
+  } else if (route.page === 'triggers') {
+    breadcrumbs.push(
+      { text: 'Projects', href: '/projects' },
+      { text: projectName ?? route.projectId, href: projectHref(route.projectId) },
+      { text: 'Triggers', href: triggersHref(route.projectId) },
+    );
   } else if (route.page === 'schedules' || route.page === 'audit') {
     breadcrumbs.push(
       { text: 'Projects', href: '/projects' },
@@ -326,6 +341,7 @@ const activeHrefOf = (route: Route, pathname: string): string => {
   if (route.page === 'jobs' || route.page === 'job' || route.page === 'jobEditor') return jobsHref(route.projectId);
   if (route.page === 'runs' || route.page === 'run') return runsHref(route.projectId);
   if (route.page === 'schedules') return schedulesHref(route.projectId);
+  if (route.page === 'triggers') return triggersHref(route.projectId);
   if (route.page === 'audit') return auditHref(route.projectId);
   if (route.page === 'notBuilt' || route.page === 'projectSection') return route.section.href;
   return pathname;

@@ -32,6 +32,8 @@ export type Route =
   | { page: 'run'; projectId: string; runId: string }
   /** /projects/<id>/schedules */
   | { page: 'schedules'; projectId: string }
+  /** /projects/<id>/triggers */
+  | { page: 'triggers'; projectId: string }
   /** /projects/<id>/audit */
   | { page: 'audit'; projectId: string }
   /** A per-project section opened without a project (/targets): it goes to the current project's. */
@@ -58,6 +60,7 @@ export const editJobHref = (projectId: string, jobId: string): string => `${jobH
 export const runsHref = (projectId: string): string => `/projects/${enc(projectId)}/runs`;
 export const runHref = (projectId: string, runId: string): string => `${runsHref(projectId)}/${enc(runId)}`;
 export const schedulesHref = (projectId: string): string => `/projects/${enc(projectId)}/schedules`;
+export const triggersHref = (projectId: string): string => `/projects/${enc(projectId)}/triggers`;
 export const auditHref = (projectId: string): string => `/projects/${enc(projectId)}/audit`;
 
 /** The project a route is about, if any. */
@@ -91,6 +94,7 @@ const projectRoute = (segments: string[]): Route => {
     return { page: 'notFound' };
   }
   if (segments[2] === 'schedules') return segments.length === 3 ? { page: 'schedules', projectId } : { page: 'notFound' };
+  if (segments[2] === 'triggers') return segments.length === 3 ? { page: 'triggers', projectId } : { page: 'notFound' };
   if (segments[2] === 'audit') return segments.length === 3 ? { page: 'audit', projectId } : { page: 'notFound' };
   const tab = projectTabs.find((t) => t !== 'overview' && t === segments[2]);
   if (tab === undefined) return { page: 'notFound' };

@@ -1,9 +1,9 @@
 import { csvField, csvHeader, csvLine, jsonLine } from '../../../../core/audit/export';
 import { auditRecordOf, type AuditableEvent } from '../../../../core/audit/record';
 import type { AuditRecord } from '../../../../core/audit/schema';
-import { exportAudit, recordEvent, resolveRange } from '../../../../core/audit/service';
+import { exportAudit, PROJECT_RETENTION_CACHE_MS, projectRetentionLookup, recordEvent, resolveRange } from '../../../../core/audit/service';
 import { fixedClock } from '../../../../core/clock';
-import { AccessDenied, CredentialCreated, JobCreated, RunCompleted, UserInvited, eventCatalog } from '../../../../core/events/catalog';
+import { AccessDenied, CredentialCreated, JobCreated, ProjectUpdated, RunCompleted, UserInvited, eventCatalog } from '../../../../core/events/catalog';
 import type { AuditQuery, AuditStore } from '../../../../core/ports/audit-store';
 import { eventOf } from '../../../../core/ports/event-bus';
 
@@ -123,6 +123,66 @@ describe('recordEvent', () => {
     expect(out.written).toBe(true);
     expect(puts.map((p) => p.action)).toEqual(['Credential Created']);
     await expect(recordEvent({ audit }, { id: 'x', source: 'aws.ec2', 'detail-type': 'X', time: '2026-11-25T10:00:00Z', detail: {} })).rejects.toThrow(/Not an OpsConductor event/);
+  });
+
+  it("expires a record after its project's retention, else the installation's", async () => {
+    const puts: AuditRecord[] = [];
+    const audit = { put: (r: AuditRecord) => Promise.resolve(puts.push(r) > 0) };
+    const otherProject = 'prj_01JD0000000000000000000002';
+    const projectRetention = { of: (id: string) => Promise.resolve(id === projectId ? 30 : undefined), forget: () => undefined };
+    const eventTime = Date.parse('2026-11-25T10:00:00Z') / 1000;
+    const job = (p: string) => envelope(JobCreated.source, JobCreated.detailType, { projectId: p, actor, job: { id: 'job_1', name: 'patch', version: 1, dangerous: false } });
+
+    await recordEvent({ audit, retentionDays: 90, projectRetention }, job(projectId));
+    await recordEvent({ audit, retentionDays: 90, projectRetention }, job(otherProject));
+    // An installation-wide event (no project): the installation's retention.
+    await recordEvent({ audit, retentionDays: 90, projectRetention }, envelope(UserInvited.source, UserInvited.detailType, { actor, user: { username: 'bob' } }));
+    await recordEvent({ audit, projectRetention }, job(otherProject));
+
+    expect(puts.map((r) => (r.expiresAt - eventTime) / 86_400)).toEqual([30, 90, 90, 365]);
+  });
+});
+
+describe('projectRetentionLookup', () => {
+  it("reads a project's retention once per few minutes, and none for a project without one or gone", async () => {
+    const clock = fixedClock('2026-11-25T10:00:00Z');
+    const reads: string[] = [];
+    const stored = new Map<string, { settings?: { auditRetentionDays?: number } }>([[projectId, { settings: { auditRetentionDays: 30 } }], ['prj_plain', {}]]);
+    const projects = {
+      get: (id: string) => {
+        reads.push(id);
+        return Promise.resolve(stored.get(id) as never);
+      },
+    };
+    const lookup = projectRetentionLookup(projects, clock);
+
+    expect([await lookup.of(projectId), await lookup.of(projectId), await lookup.of('prj_plain'), await lookup.of('prj_gone')]).toEqual([30, 30, undefined, undefined]);
+    expect(reads).toEqual([projectId, 'prj_plain', 'prj_gone']);
+
+    stored.set(projectId, { settings: { auditRetentionDays: 60 } });
+    clock.advance(PROJECT_RETENTION_CACHE_MS - 1);
+    expect(await lookup.of(projectId)).toBe(30);
+    clock.advance(1);
+    expect(await lookup.of(projectId)).toBe(60);
+  });
+
+  it("forgets a project when the consumer records its Project Updated, so the new retention applies to that event's record on", async () => {
+    const clock = fixedClock('2026-11-25T10:00:00Z');
+    let days = 30;
+    const lookup = projectRetentionLookup({ get: () => Promise.resolve({ settings: { auditRetentionDays: days } } as never) }, clock);
+    const puts: AuditRecord[] = [];
+    const audit = { put: (r: AuditRecord) => Promise.resolve(puts.push(r) > 0) };
+    const eventTime = Date.parse('2026-11-25T10:00:00Z') / 1000;
+    const job = envelope(JobCreated.source, JobCreated.detailType, { projectId, actor, job: { id: 'job_1', name: 'patch', version: 1, dangerous: false } });
+
+    await recordEvent({ audit, projectRetention: lookup }, job);
+    days = 7;
+    await recordEvent({ audit, projectRetention: lookup }, job);
+    const updated = eventOf(ProjectUpdated, { projectId, actor, project: { id: projectId, name: 'p', description: '', version: 2 }, changed: ['settings.auditRetentionDays'] });
+    await recordEvent({ audit, projectRetention: lookup }, envelope(updated.source, updated.detailType, updated.detail));
+    await recordEvent({ audit, projectRetention: lookup }, job);
+
+    expect(puts.map((r) => (r.expiresAt - eventTime) / 86_400)).toEqual([30, 30, 7, 7]);
   });
 });
 
