@@ -170,6 +170,8 @@ export const handlerAccess = {
   triggers: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'seal' },
   // The public webhook route: reads the trigger, opens its sealed secret to check the HMAC, publishes Webhook Received. No authorizer, so no membership reads or denials.
   hooks: { data: 'read', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'open' },
+  // Channels, rules and the delivery log in the table; channel secrets sealed with the runs key like trigger webhook secrets (context: the channel id; a test send opens them). SES for test sends is granted by cdk/lib/notifications.ts.
+  notifications: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'seal' },
 } as const satisfies Record<HandlerName, HandlerAccess>;
 
 /** A signed-in user with no group: whom the policy denies a permission to, if it denies anyone. */
