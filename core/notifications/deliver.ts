@@ -41,9 +41,10 @@ export const httpOutcome = (status: number): TryOutcome =>
 
 /** A network failure, named by its code only: messages can quote URLs, which may hold a secret. */
 export const networkOutcome = (e: unknown): TryOutcome => {
-  const cause = e instanceof Error && e.cause instanceof Error ? e.cause : undefined;
-  const code = (cause as { code?: unknown } | undefined)?.code;
-  const name = e instanceof Error ? e.name : '';
+  // Duck-typed: fetch's errors may come from another realm than this module's Error.
+  const err = (typeof e === 'object' && e !== null ? e : {}) as { name?: unknown; cause?: { code?: unknown } | null };
+  const code = err.cause?.code;
+  const name = err.name;
   const what = name === 'TimeoutError' || name === 'AbortError' ? 'timed out' : typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : 'connection failed';
   return { ok: false, retryable: true, error: `network error: ${what}` };
 };
