@@ -12,6 +12,7 @@ import { OpsConductorStack } from '../lib/stack';
  *   consoleCertificateArn=arn ...with this ACM certificate from us-east-1 (both or neither)
  *   natGateways=1|2           NAT gateways for the VPC's private subnets (default 1; 2 for one per AZ)
  *   vpcCidr=10.0.0.0/16       the VPC's range: choose one that overlaps no network you will peer or connect by VPN
+ *   mailFrom=ops@example.org  the notifications' sender, an SES identity (address or domain) verified in the account
  */
 const app = new App();
 
@@ -34,6 +35,7 @@ const consoleDomain = context('consoleDomain');
 const consoleCertificateArn = context('consoleCertificateArn');
 const natGateways = numberContext('natGateways');
 const vpcCidr = context('vpcCidr');
+const mailFrom = context('mailFrom');
 if ((consoleDomain === undefined) !== (consoleCertificateArn === undefined)) {
   throw new Error('Set both consoleDomain and consoleCertificateArn context values, or neither.');
 }
@@ -41,6 +43,7 @@ if ((consoleDomain === undefined) !== (consoleCertificateArn === undefined)) {
 new OpsConductorStack(app, 'OpsConductor', {
   description: 'OpsConductor: agentless IT-operations automation',
   localstack,
+  ...(mailFrom === undefined ? {} : { mailFrom }),
   network: { ...(natGateways === undefined ? {} : { natGateways }), ...(vpcCidr === undefined ? {} : { cidr: vpcCidr }) },
   console:
     consoleDomain !== undefined && consoleCertificateArn !== undefined

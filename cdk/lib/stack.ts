@@ -8,6 +8,7 @@ import { Events } from './events';
 import { Identity } from './identity';
 import { Inventory } from './inventory';
 import { Network, type NetworkProps } from './network';
+import { Notifications } from './notifications';
 import { Runs } from './runs';
 import { Schedules } from './schedules';
 
@@ -20,6 +21,8 @@ export interface OpsConductorStackProps extends StackProps {
   readonly localstack?: boolean;
   readonly console?: ConsoleProps;
   readonly network?: NetworkProps;
+  /** The notifications' sender address, an SES identity of the account (`-c mailFrom=`). */
+  readonly mailFrom?: string;
 }
 
 /** The whole product on AWS, composed from one construct per capability. */
@@ -35,6 +38,7 @@ export class OpsConductorStack extends Stack {
   readonly schedules: Schedules;
   readonly api: Api;
   readonly audit: Audit;
+  readonly notifications: Notifications;
 
   constructor(scope: Construct, id: string, props: OpsConductorStackProps = {}) {
     super(scope, id, props);
@@ -67,6 +71,16 @@ export class OpsConductorStack extends Stack {
       schedules: this.schedules,
     });
     this.audit = new Audit(this, 'Audit', { data: this.data, bus: this.events.bus });
+    const notificationsApi = this.api.handlers.get('notifications');
+    if (!notificationsApi) throw new Error('The API has no notifications handler');
+    this.notifications = new Notifications(this, 'Notifications', {
+      data: this.data,
+      bus: this.events.bus,
+      runs: this.runs,
+      consoleUrl: this.console.origin,
+      apiHandler: notificationsApi,
+      ...(props.mailFrom === undefined ? {} : { mailFrom: props.mailFrom }),
+    });
     this.console.publish({
       region: Aws.REGION,
       userPoolId: this.identity.userPool.userPoolId,

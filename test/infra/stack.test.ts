@@ -404,7 +404,7 @@ describe('api', () => {
       });
     }
     expect(handlerNames.filter((n) => (handlerAccess[n] as HandlerAccess).startsRuns)).toEqual(['runs']);
-    expect(handlerNames.filter((n) => (handlerAccess[n] as HandlerAccess).triggerSecrets !== 'none')).toEqual(['triggers', 'hooks']);
+    expect(handlerNames.filter((n) => (handlerAccess[n] as HandlerAccess).triggerSecrets !== 'none')).toEqual(['triggers', 'hooks', 'notifications']);
     for (const name of handlerNames) {
       const env = envOf(apiFunction(name)[1]);
       const sync = ['SCHEDULE_GROUP', 'SCHEDULE_FIRE_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_DLQ_ARN'].filter((k) => k in env);
@@ -504,7 +504,9 @@ describe('api', () => {
         name,
         sync: access.syncsSchedules ? [...scheduleSyncActions, 'iam:PassRole'].sort() : [],
       });
-      expect(actions.filter((a) => !/^(dynamodb|kms|events|cognito-idp|xray|secretsmanager|states|scheduler|iam):/.test(a))).toEqual([]);
+      // SES for the notifications API's test sends, scoped to the sender: test/infra/notifications.test.ts.
+      expect({ name, ses: actions.filter((a) => a.startsWith('ses:')) }).toEqual({ name, ses: name === 'notifications' ? ['ses:SendEmail', 'ses:SendRawEmail'] : [] });
+      expect(actions.filter((a) => !/^(dynamodb|kms|events|cognito-idp|xray|secretsmanager|states|scheduler|iam|ses):/.test(a))).toEqual([]);
     }
     expect(handlerNames.filter((n) => (handlerAccess[n] as HandlerAccess).syncsSchedules)).toEqual(['schedules']);
   });
@@ -533,6 +535,7 @@ describe('api', () => {
       schedules: { readsMemberships: true, publishesDenials: true },
       triggers: { readsMemberships: true, publishesDenials: true },
       hooks: { readsMemberships: false, publishesDenials: false },
+      notifications: { readsMemberships: true, publishesDenials: true },
     });
   });
 
