@@ -198,7 +198,7 @@ export const variablesOf = (
   project: { id: string; name: string },
   ref: { id: string; jobId: string; jobName: string; jobVersion: number },
   run: Run | undefined,
-  extra: { counts?: Record<string, number>; error?: { code: string; message: string } | undefined; hosts?: number; startedBy?: string; overdue?: TemplateVariables['overdue'] },
+  extra: { counts?: Record<string, number>; error?: { code: string; message: string } | undefined; hosts?: number; overdue?: TemplateVariables['overdue'] },
 ): TemplateVariables => {
   const counts = { ...(run?.counts ?? {}), ...(extra.counts ?? {}) };
   const startedAt = run?.startedAt;
@@ -213,7 +213,7 @@ export const variablesOf = (
       id: ref.id,
       status: run?.status ?? (event === 'run.started' ? 'running' : event.slice('run.'.length)),
       url: runUrl(consoleUrl, project.id, ref.id),
-      startedBy: extra.startedBy ?? run?.createdBy ?? 'unknown',
+      startedBy: run?.createdBy ?? 'unknown',
       createdAt: run?.createdAt ?? '',
       startedAt,
       finishedAt,
@@ -303,7 +303,8 @@ export const deliverRunEvent = async (deps: DeliveryDeps, envelope: unknown): Pr
     const d = RunStarted.schema.parse(e.detail);
     ({ projectId, run: ref } = d);
     event = 'run.started';
-    extra = { hosts: d.hosts, ...(d.actor.name === undefined ? {} : { startedBy: d.actor.name }) };
+    // The event's actor is the state machine; who started the run is on the run.
+    extra = { hosts: d.hosts };
   } else if (e.source === RunCompleted.source && e['detail-type'] === RunCompleted.detailType) {
     const d = RunCompleted.schema.parse(e.detail);
     ({ projectId, run: ref } = d);

@@ -360,9 +360,9 @@ describe('delivery', () => {
       region: 'local',
       time: clock.now().toISOString(),
       resources: [],
-      detail: { projectId, actor: { type: 'user', id: 'u1', name: 'bob' }, run: { id: run.id, jobId: job.id, jobName: 'deploy', jobVersion: 2 }, hosts: 3 },
+      detail: { projectId, actor: { type: 'system', id: 'state-machine' }, run: { id: run.id, jobId: job.id, jobName: 'deploy', jobVersion: 2 }, hosts: 3 },
     });
-    expect(mails.map((m) => m.text)).toEqual([expect.stringContaining('started on 3 host(s), by bob')]);
+    expect(mails.map((m) => m.text)).toEqual([expect.stringContaining('started on 3 host(s), by alice')]);
     clock.advance(29 * 60_000);
     await checkOverdueRuns(deps);
     expect(mails).toHaveLength(1);
