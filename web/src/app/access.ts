@@ -40,6 +40,8 @@ export interface ProjectAbilities {
   manageJobs: boolean;
   /** schedules:manage: create, change, enable/disable, delete schedules (everyone in the project reads them) */
   manageSchedules: boolean;
+  /** notifications:manage: channels (and test sends) and rules (everyone in the project reads them and the delivery log) */
+  manageNotifications: boolean;
   /** audit:read: the project's audit log and its export */
   readAudit: boolean;
   /** runs:start and runs:cancel (operators and admins); confirming dangerous commands takes an admin */
@@ -60,6 +62,7 @@ export const projectAbilities = (me: Me | undefined, projectId: string): Project
     manageCredentials: admin,
     manageJobs: admin,
     manageSchedules: admin,
+    manageNotifications: admin,
     readAudit: admin,
     startRuns: atLeast(role, 'operator'),
   };

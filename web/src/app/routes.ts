@@ -32,6 +32,8 @@ export type Route =
   | { page: 'run'; projectId: string; runId: string }
   /** /projects/<id>/schedules */
   | { page: 'schedules'; projectId: string }
+  /** /projects/<id>/notifications */
+  | { page: 'notifications'; projectId: string }
   /** /projects/<id>/audit */
   | { page: 'audit'; projectId: string }
   /** A per-project section opened without a project (/targets): it goes to the current project's. */
@@ -59,6 +61,7 @@ export const runsHref = (projectId: string): string => `/projects/${enc(projectI
 export const runHref = (projectId: string, runId: string): string => `${runsHref(projectId)}/${enc(runId)}`;
 export const schedulesHref = (projectId: string): string => `/projects/${enc(projectId)}/schedules`;
 export const auditHref = (projectId: string): string => `/projects/${enc(projectId)}/audit`;
+export const notificationsHref = (projectId: string): string => `/projects/${enc(projectId)}/notifications`;
 
 /** The project a route is about, if any. */
 export const projectIdOf = (route: Route): string | undefined => ('projectId' in route ? route.projectId : undefined);
@@ -92,6 +95,7 @@ const projectRoute = (segments: string[]): Route => {
   }
   if (segments[2] === 'schedules') return segments.length === 3 ? { page: 'schedules', projectId } : { page: 'notFound' };
   if (segments[2] === 'audit') return segments.length === 3 ? { page: 'audit', projectId } : { page: 'notFound' };
+  if (segments[2] === 'notifications') return segments.length === 3 ? { page: 'notifications', projectId } : { page: 'notFound' };
   const tab = projectTabs.find((t) => t !== 'overview' && t === segments[2]);
   if (tab === undefined) return { page: 'notFound' };
   if (segments.length === 3) return { page: 'project', projectId, tab };
