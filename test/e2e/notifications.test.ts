@@ -1,14 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { SMTPServer } from 'smtp-server';
 import { startLocalDynamo } from '../../local/dynamo';
 import { creator, request, signIn, type HttpResponse } from '../support/http';
 import { startInProcessStack } from '../support/in-process-stack';
 import { startLocalStack, type StartedStack } from '../support/local-stack';
+import { startSmtpCatcher, startWebhookReceiver } from '../support/notification-receivers';
+import { freePort } from '../support/sshd';
 
 /**
  * Notifications end to end: a run that fails (its only host does not answer) notifies an email
@@ -24,18 +23,8 @@ const SMTP_PASSWORD = 'CANARY-smtp-Pw-5t7y!';
 const SLACK_PATH = '/services/T0CANARY/B0CANARY/CANARYslackToken7';
 const ADMIN = { email: 'root@example.com', password: 'CANARY-root-Pw-1x9c!' };
 
-interface Hit {
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-let smtp: SMTPServer;
-let smtpPort: number;
-const mails: { to: string[]; data: string }[] = [];
-let receiver: Server;
-let receiverUrl: string;
-const hits: Hit[] = [];
-let hookCalls = 0;
+let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let closedPort: number;
 
 const waitFor = async <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> => {
@@ -49,53 +38,16 @@ const waitFor = async <T>(what: string, check: () => Promise<T | undefined>, tim
 };
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth: (auth, _session, callback) => {
-      if (auth.password === SMTP_PASSWORD) callback(null, { user: auth.username });
-      else callback(new Error('Invalid username or password'));
-    },
-    onData: (stream, session, callback) => {
-      let data = '';
-      stream.on('data', (d: Buffer) => (data += d.toString()));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data: data.replace(/=\r?\n/g, '') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpCatcher({ password: SMTP_PASSWORD });
   // The webhook fails once with a 500, then accepts: the delivery is retried.
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d.toString()));
-    req.on('end', () => {
-      hits.push({ path: req.url ?? '', headers: req.headers, body });
-      if (req.url === '/hook') hookCalls++;
-      res.writeHead(req.url === '/hook' && hookCalls === 1 ? 500 : 200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverUrl = `http://127.0.0.1:${String((receiver.address() as AddressInfo).port)}`;
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  closedPort = (closed.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => {
-    closed.close(() => {
-      resolve();
-    });
-  });
+  receiver = await startWebhookReceiver();
+  receiver.script('/hook', [500, 200]);
+  closedPort = await freePort();
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => { smtp.close(resolve); });
-  await new Promise<void>((resolve) => {
-    receiver.close(() => {
-      resolve();
-    });
-  });
+  await smtp.close();
+  await receiver.close();
 });
 
 /** A job whose one host refuses connections: every run of it fails. */
@@ -122,7 +74,7 @@ describe('notifications', () => {
         OPSC_ADMIN_EMAIL: ADMIN.email,
         OPSC_ADMIN_PASSWORD: ADMIN.password,
         OPSC_SMTP_HOST: '127.0.0.1',
-        OPSC_SMTP_PORT: String(smtpPort),
+        OPSC_SMTP_PORT: String(smtp.port),
         OPSC_SMTP_USER: 'relay',
         OPSC_SMTP_PASSWORD: SMTP_PASSWORD,
         OPSC_MAIL_FROM: 'OpsConductor <ops@example.com>',
@@ -143,10 +95,10 @@ describe('notifications', () => {
 
     const email = await post(p('/notification-channels'), { kind: 'email', name: 'oncall', recipients: ['oncall@example.com'] });
     // One-time response: kept apart from `responses`.
-    const webhookCreated = await request(base, 'POST', p('/notification-channels'), { token, body: { kind: 'webhook', name: 'ci', url: `${receiverUrl}/hook` } });
+    const webhookCreated = await request(base, 'POST', p('/notification-channels'), { token, body: { kind: 'webhook', name: 'ci', url: `${receiver.url}/hook` } });
     expect(webhookCreated.status).toBe(201);
     const webhook = webhookCreated.json() as { id: string; signingSecret: string };
-    const slack = await api('POST', p('/notification-channels'), { kind: 'slack', name: 'chat', webhookUrl: `${receiverUrl}${SLACK_PATH}` });
+    const slack = await api('POST', p('/notification-channels'), { kind: 'slack', name: 'chat', webhookUrl: `${receiver.url}${SLACK_PATH}` });
     expect(slack.json()).toMatchObject({ kind: 'slack', webhookUrlHint: expect.stringMatching(/…ken7$/) as unknown });
     const canaries = [SMTP_PASSWORD, 'CANARYslackToken', webhook.signingSecret, webhook.signingSecret.slice(6)];
 
@@ -185,16 +137,16 @@ describe('notifications', () => {
       ['webhook', 'sent', 2],
     ]);
 
-    expect(mails).toHaveLength(1);
-    expect(mails[0]?.to).toEqual(['oncall@example.com']);
-    expect(mails[0]?.data).toContain('Subject: deploy failed in notify');
-    expect(mails[0]?.data).toContain(`${base}/projects/${projectId}/runs/${runId}`);
-    const hookHits = hits.filter((h) => h.path === '/hook');
+    expect(smtp.mails).toHaveLength(1);
+    expect(smtp.mails[0]?.to).toEqual(['oncall@example.com']);
+    expect(smtp.mails[0]?.data).toContain('Subject: deploy failed in notify');
+    expect(smtp.mails[0]?.data).toContain(`${base}/projects/${projectId}/runs/${runId}`);
+    const hookHits = receiver.hitsOf('/hook');
     expect(hookHits).toHaveLength(2);
     const last = hookHits[1];
     expect(last?.headers['x-opsconductor-signature']).toBe(`sha256=${createHmac('sha256', webhook.signingSecret).update(String(last?.body)).digest('hex')}`);
     expect(JSON.parse(String(last?.body))).toMatchObject({ event: 'run.failed', run: { id: runId, status: 'failed' }, job: { id: jobId, name: 'deploy' } });
-    expect(hits.filter((h) => h.path === SLACK_PATH)).toHaveLength(2);
+    expect(receiver.hitsOf(SLACK_PATH)).toHaveLength(2);
 
     // Every read the API offers, and the audit trail of the changes.
     await api('GET', p('/notification-channels'));

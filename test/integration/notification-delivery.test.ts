@@ -1,10 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { fetchHttpPoster } from '../../adapters/http/fetch-poster';
 import { createLocalMailTransport } from '../../adapters/local/mail';
 import { fixedClock } from '../../core/clock';
@@ -12,6 +9,8 @@ import { CHANNEL_SECRET_FIELD, sendToChannel, type RetryPolicy } from '../../cor
 import type { Channel } from '../../core/notifications/schema';
 import { renderMessage, sampleVariables } from '../../core/notifications/template';
 import { testSealer } from '../support/fakes';
+import { startSmtpCatcher, startWebhookReceiver } from '../support/notification-receivers';
+import { freePort } from '../support/sshd';
 
 /**
  * The senders against real receivers on loopback: an SMTP server (smtp-server) that requires a
@@ -23,77 +22,17 @@ const SMTP_PASSWORD = 'CANARY-smtp-pa55word';
 const projectId = 'prj_01JD0000000000000000000001';
 const vars = sampleVariables('run.failed', 'http://127.0.0.1:3000', { id: projectId, name: 'web' });
 
-interface Received {
-  from: string;
-  to: string[];
-  data: string;
-}
-let smtp: SMTPServer;
-let smtpPort: number;
-const mails: Received[] = [];
-const logins: { username: string; password: string }[] = [];
-
-interface Hit {
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-let receiver: Server;
-let receiverUrl: string;
-const hits: Hit[] = [];
-/** Status per request to each path, in order; the last one repeats. */
-const scripts = new Map<string, number[]>();
+let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: false,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth: (auth, _session, callback) => {
-      logins.push({ username: auth.username ?? '', password: auth.password ?? '' });
-      if (auth.password !== SMTP_PASSWORD) {
-        callback(new Error('Invalid username or password'));
-        return;
-      }
-      callback(null, { user: auth.username });
-    },
-    onRcptTo: (address, _session, callback) => {
-      if (address.address.endsWith('@refused.example')) {
-        callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
-        return;
-      }
-      callback();
-    },
-    onData: (stream, session, callback) => {
-      let data = '';
-      stream.on('data', (d: Buffer) => (data += d.toString()));
-      stream.on('end', () => {
-        mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), data });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
-
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d.toString()));
-    req.on('end', () => {
-      const url = req.url ?? '/';
-      hits.push({ path: url, headers: req.headers, body });
-      const script = scripts.get(url) ?? [204];
-      const status = script.length > 1 ? (script.shift() ?? 204) : (script[0] ?? 204);
-      res.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverUrl = `http://127.0.0.1:${String((receiver.address() as AddressInfo).port)}`;
+  smtp = await startSmtpCatcher({ password: SMTP_PASSWORD, refuseDomain: 'refused.example' });
+  receiver = await startWebhookReceiver();
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => { smtp.close(resolve); });
-  await new Promise<void>((resolve) => receiver.close(() => { resolve(); }));
+  await smtp.close();
+  await receiver.close();
 });
 
 const channelOf = async (id: string, config: { kind: 'email'; recipients: string[] } | { kind: 'webhook'; url: string; secret: string } | { kind: 'slack'; url: string }): Promise<Channel> => ({
@@ -118,17 +57,16 @@ const deps = (mail = createLocalMailTransport({ dataDir: tmpdir() })) => ({ seal
 
 describe('email', () => {
   it('sends through an SMTP relay with a login, and a 5xx refusal is final', async () => {
-    const mail = createLocalMailTransport({ dataDir: tmpdir(), from: 'OpsConductor <ops@example.com>', smtp: { host: '127.0.0.1', port: smtpPort, secure: false, user: 'relay', password: SMTP_PASSWORD } });
+    const mail = createLocalMailTransport({ dataDir: tmpdir(), from: 'OpsConductor <ops@example.com>', smtp: { host: '127.0.0.1', port: smtp.port, secure: false, user: 'relay', password: SMTP_PASSWORD } });
     const message = await renderMessage({}, vars);
     const channel = await channelOf('nch_01JD0000000000000000000001', { kind: 'email', recipients: ['oncall@example.com', 'lead@example.com'] });
     const sent = await sendToChannel(deps(mail), channel, 'd1', vars, message);
     expect(sent).toMatchObject({ ok: true, attempts: 1 });
-    expect(mails).toHaveLength(1);
-    expect(mails[0]).toMatchObject({ from: 'ops@example.com', to: ['oncall@example.com', 'lead@example.com'] });
-    expect(mails[0]?.data).toContain('Subject: [web] nightly-backup failed');
-    // Quoted-printable: soft line breaks joined.
-    expect(mails[0]?.data.replace(/=\r?\n/g, '')).toContain('2 of 4 host(s) succeeded');
-    expect(logins).toEqual([{ username: 'relay', password: SMTP_PASSWORD }]);
+    expect(smtp.mails).toHaveLength(1);
+    expect(smtp.mails[0]).toMatchObject({ from: 'ops@example.com', to: ['oncall@example.com', 'lead@example.com'] });
+    expect(smtp.mails[0]?.data).toContain('Subject: [web] nightly-backup failed');
+    expect(smtp.mails[0]?.data).toContain('2 of 4 host(s) succeeded');
+    expect(smtp.logins).toEqual([{ username: 'relay', password: SMTP_PASSWORD }]);
 
     const refused = await sendToChannel(deps(mail), await channelOf('nch_01JD0000000000000000000002', { kind: 'email', recipients: ['nobody@refused.example'] }), 'd2', vars, message);
     expect(refused).toEqual({ ok: false, attempts: 1, error: 'mail not accepted: SMTP 550' });
@@ -136,7 +74,7 @@ describe('email', () => {
   });
 
   it('with a wrong password, fails without quoting it', async () => {
-    const mail = createLocalMailTransport({ dataDir: tmpdir(), smtp: { host: '127.0.0.1', port: smtpPort, secure: false, user: 'relay', password: 'CANARY-wrong-pass' } });
+    const mail = createLocalMailTransport({ dataDir: tmpdir(), smtp: { host: '127.0.0.1', port: smtp.port, secure: false, user: 'relay', password: 'CANARY-wrong-pass' } });
     const result = await sendToChannel({ ...deps(mail), retry: { ...retry, attempts: 1 } }, await channelOf('nch_01JD0000000000000000000003', { kind: 'email', recipients: ['a@example.com'] }), 'd3', vars, await renderMessage({}, vars));
     expect(result.ok).toBe(false);
     expect(result.error).toMatch(/^mail not accepted: /);
@@ -162,12 +100,12 @@ describe('email', () => {
 
 describe('webhook and Slack', () => {
   it('retries a webhook that answers 500 until it answers 200, with the same signed body each time', async () => {
-    scripts.set('/flaky', [500, 500, 200]);
+    receiver.script('/flaky', [500, 500, 200]);
     const secret = 'whsec_CANARY0123456789';
-    const channel = await channelOf('nch_01JD0000000000000000000005', { kind: 'webhook', url: `${receiverUrl}/flaky`, secret });
+    const channel = await channelOf('nch_01JD0000000000000000000005', { kind: 'webhook', url: `${receiver.url}/flaky`, secret });
     const result = await sendToChannel(deps(), channel, 'evt_1:nch_5', vars, await renderMessage({}, vars));
     expect(result).toEqual({ ok: true, attempts: 3, reference: 'HTTP 200' });
-    const got = hits.filter((h) => h.path === '/flaky');
+    const got = receiver.hitsOf('/flaky');
     expect(got).toHaveLength(3);
     for (const hit of got) {
       expect(hit.headers['content-type']).toBe('application/json');
@@ -180,26 +118,23 @@ describe('webhook and Slack', () => {
   });
 
   it('does not retry a 4xx, and gives up on a receiver that keeps failing', async () => {
-    scripts.set('/gone', [410]);
-    const gone = await sendToChannel(deps(), await channelOf('nch_01JD0000000000000000000006', { kind: 'webhook', url: `${receiverUrl}/gone`, secret: 'whsec_x1234' }), 'd6', vars, await renderMessage({}, vars));
+    receiver.script('/gone', [410]);
+    const gone = await sendToChannel(deps(), await channelOf('nch_01JD0000000000000000000006', { kind: 'webhook', url: `${receiver.url}/gone`, secret: 'whsec_x1234' }), 'd6', vars, await renderMessage({}, vars));
     expect(gone).toEqual({ ok: false, attempts: 1, error: 'the receiver answered HTTP 410' });
-    expect(hits.filter((h) => h.path === '/gone')).toHaveLength(1);
-    scripts.set('/down', [503]);
-    const down = await sendToChannel(deps(), await channelOf('nch_01JD0000000000000000000007', { kind: 'webhook', url: `${receiverUrl}/down`, secret: 'whsec_x1234' }), 'd7', vars, await renderMessage({}, vars));
+    expect(receiver.hitsOf('/gone')).toHaveLength(1);
+    receiver.script('/down', [503]);
+    const down = await sendToChannel(deps(), await channelOf('nch_01JD0000000000000000000007', { kind: 'webhook', url: `${receiver.url}/down`, secret: 'whsec_x1234' }), 'd7', vars, await renderMessage({}, vars));
     expect(down).toEqual({ ok: false, attempts: 4, error: 'the receiver answered HTTP 503' });
   });
 
   it('posts Slack text to the incoming webhook, and a network failure never quotes the URL', async () => {
     const slackPath = '/services/T0/B0/CANARYslackSECRET';
-    const sent = await sendToChannel(deps(), await channelOf('nch_01JD0000000000000000000008', { kind: 'slack', url: `${receiverUrl}${slackPath}` }), 'd8', vars, await renderMessage({}, vars));
+    const sent = await sendToChannel(deps(), await channelOf('nch_01JD0000000000000000000008', { kind: 'slack', url: `${receiver.url}${slackPath}` }), 'd8', vars, await renderMessage({}, vars));
     expect(sent).toMatchObject({ ok: true, attempts: 1 });
-    const hit = hits.find((h) => h.path === slackPath);
+    const [hit] = receiver.hitsOf(slackPath);
     expect(JSON.parse(String(hit?.body))).toEqual({ text: expect.stringContaining('*[web] nightly-backup failed*\nRun ') as unknown });
     // A port that was just free: nothing listens there.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const closedPort = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => { resolve(); }));
+    const closedPort = await freePort();
     const unreachable = await sendToChannel(deps(), await channelOf('nch_01JD0000000000000000000009', { kind: 'slack', url: `http://127.0.0.1:${String(closedPort)}${slackPath}` }), 'd9', vars, await renderMessage({}, vars));
     expect(unreachable).toEqual({ ok: false, attempts: 4, error: 'network error: ECONNREFUSED' });
     expect(JSON.stringify(unreachable)).not.toContain('CANARYslack');
