@@ -46,8 +46,8 @@ const invalid = (path: string, message: string, summary = 'The request body is n
 
 /** Enough to recognise a Slack URL without holding it: its host and its last four characters. */
 export const urlHintOf = (url: string): string => {
-  const host = new URL(url).host;
-  return `https://${host}/…${url.slice(-4)}`;
+  const { protocol, host } = new URL(url);
+  return `${protocol}//${host}/…${url.slice(-4)}`;
 };
 
 export const channelView = (c: Channel): ChannelView => {
@@ -177,10 +177,11 @@ export const testChannel = async (deps: NotificationDeps, projectId: string, cha
   const channel = await mustGetChannel(deps, projectId, channelId);
   const project = await deps.projects.get(projectId);
   const vars = sampleVariables('run.succeeded', deps.consoleUrl, { id: projectId, name: project?.name ?? projectId });
-  const message = await renderMessage(
-    { subject: '[{{ project.name }}] Test notification from OpsConductor', body: `This is a test of the channel "${channel.name.replace(/[{}%]/g, '')}". Sample run: {{ run.url }}` },
-    vars,
-  );
+  // Not a template: the channel's name is the user's text and must not be read as Liquid.
+  const message = {
+    subject: `[${vars.project.name}] Test notification from OpsConductor`,
+    body: `This is a test of the notification channel "${channel.name}". Rules that name it send messages like this one when runs start, end or run late.`,
+  };
   const result = await sendToChannel({ ...deps, retry: { ...(deps.retry ?? defaultRetryPolicy), attempts: 1 } }, channel, `test-${deps.ids.next('evt')}`, vars, message);
   return {
     status: result.ok ? 'sent' : 'failed',

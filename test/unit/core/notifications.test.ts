@@ -22,7 +22,7 @@ import {
   type TryOutcome,
 } from '../../../core/notifications/deliver';
 import { ChannelInput, RuleInput, type Rule } from '../../../core/notifications/schema';
-import { createChannel, createRule, deleteChannel, getChannel, previewTemplate, updateChannel, updateRule, type NotificationDeps } from '../../../core/notifications/service';
+import { createChannel, createRule, deleteChannel, getChannel, previewTemplate, testChannel, updateChannel, updateRule, type NotificationDeps } from '../../../core/notifications/service';
 import { renderMessage, sampleVariables, validateTemplate } from '../../../core/notifications/template';
 import type { EventEnvelope } from '../../../core/ports/event-bus';
 import type { HttpPoster, MailMessage } from '../../../core/ports/notifier';
@@ -274,6 +274,19 @@ describe('channels and rules', () => {
     await expect(updateRule(deps, admin, projectId, ok.id, { overdueAfterMinutes: null })).rejects.toMatchObject({ details: [{ path: 'overdueAfterMinutes' }] });
     const updated = await updateRule(deps, admin, projectId, ok.id, { overdueAfterMinutes: null, events: ['run.failed'] });
     expect(updated.overdueAfterMinutes).toBeUndefined();
+  });
+
+  it('test-sends once, answers how it went, and keeps it out of the delivery log', async () => {
+    const { deps, posts, sleeps } = setup({ http: [500, 200] });
+    const hook = await channel(deps, { kind: 'webhook', name: 'ci {{ run.id }}', url: 'https://ci.example.com/hook' });
+    const result = await testChannel(deps, projectId, hook.id);
+    expect(result).toMatchObject({ status: 'failed', attempts: 1, error: 'the receiver answered HTTP 500' });
+    expect(result.message.body).toContain('"ci {{ run.id }}"');
+    expect(posts).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    expect(await testChannel(deps, projectId, hook.id)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect((await deps.deliveries.list(projectId, { limit: 50 })).items).toEqual([]);
+    await expect(testChannel(deps, projectId, 'nch_01JD0000000000000000000099')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('previews a template against a real run of the project', async () => {
