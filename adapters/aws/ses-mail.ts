@@ -7,7 +7,7 @@ import type { MailTransport } from '../../core/ports/notifier';
  * Lambda Node.js runtime ships the whole SDK v3 and bundles leave `@aws-sdk/*` out, so it is
  * imported at run time by name. Only the two members used are typed here.
  */
-interface SesV2Module {
+export interface SesV2Module {
   SESv2Client: new (config: object) => { send(command: unknown): Promise<{ MessageId?: string }> };
   SendEmailCommand: new (input: { FromEmailAddress: string; Destination: { ToAddresses: string[] }; Content: { Raw: { Data: Uint8Array } } }) => unknown;
 }
@@ -17,11 +17,12 @@ const permanentErrors = new Set(['MessageRejected', 'MailFromDomainNotVerifiedEx
 
 const SESV2 = '@aws-sdk/client-sesv2';
 
-export const createSesMailTransport = (opts: { from: string }): MailTransport => {
+export const createSesMailTransport = (opts: { from: string; /** Tests hand in a stand-in for the SDK module. */ load?: () => Promise<SesV2Module> }): MailTransport => {
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const load = opts.load ?? (() => import(SESV2) as Promise<SesV2Module>);
   let client: Promise<{ ses: InstanceType<SesV2Module['SESv2Client']>; mod: SesV2Module }> | undefined;
   const connect = () => {
-    client ??= (import(SESV2) as Promise<SesV2Module>).then((mod) => ({ mod, ses: new mod.SESv2Client({}) }));
+    client ??= load().then((mod) => ({ mod, ses: new mod.SESv2Client({}) }));
     return client;
   };
   return {
