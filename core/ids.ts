@@ -13,7 +13,7 @@ export interface IdGenerator {
   next(prefix: IdPrefix): string;
 }
 
-export const idPrefixes = ['prj', 'usr', 'req', 'evt', 'ses', 'key', 'crd', 'tgt', 'job', 'run', 'sch', 'trg'] as const;
+export const idPrefixes = ['prj', 'usr', 'req', 'evt', 'ses', 'key', 'crd', 'tgt', 'job', 'run', 'sch', 'trg', 'nch', 'nrl'] as const;
 export type IdPrefix = (typeof idPrefixes)[number];
 
 const encodeTime = (ms: number): string => {

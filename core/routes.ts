@@ -7,7 +7,7 @@ import type { Permission } from './identity/policy';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A handler is one Lambda (lambdas/api/<name>/) serving every route of one resource. */
-export const handlerNames = ['health', 'me', 'projects', 'users', 'members', 'api-keys', 'settings', 'credentials', 'targets', 'jobs', 'runs', 'events', 'audit', 'schedules', 'triggers', 'hooks'] as const;
+export const handlerNames = ['health', 'me', 'projects', 'users', 'members', 'api-keys', 'settings', 'credentials', 'targets', 'jobs', 'runs', 'events', 'audit', 'schedules', 'triggers', 'hooks', 'notifications'] as const;
 export type HandlerName = (typeof handlerNames)[number];
 
 export interface RouteDef {
@@ -80,6 +80,19 @@ export const routes = [
   { id: 'deleteTrigger', method: 'DELETE', path: '/v1/projects/{projectId}/triggers/{triggerId}', handler: 'triggers', permission: 'triggers:manage' },
   { id: 'testTrigger', method: 'POST', path: '/v1/projects/{projectId}/triggers/{triggerId}/test', handler: 'triggers', permission: 'triggers:read' },
   { id: 'rotateTriggerWebhookSecret', method: 'POST', path: '/v1/projects/{projectId}/triggers/{triggerId}/webhook-secret', handler: 'triggers', permission: 'triggers:manage' },
+  { id: 'listNotificationChannels', method: 'GET', path: '/v1/projects/{projectId}/notification-channels', handler: 'notifications', permission: 'notifications:read' },
+  { id: 'createNotificationChannel', method: 'POST', path: '/v1/projects/{projectId}/notification-channels', handler: 'notifications', permission: 'notifications:manage' },
+  { id: 'getNotificationChannel', method: 'GET', path: '/v1/projects/{projectId}/notification-channels/{channelId}', handler: 'notifications', permission: 'notifications:read' },
+  { id: 'updateNotificationChannel', method: 'PATCH', path: '/v1/projects/{projectId}/notification-channels/{channelId}', handler: 'notifications', permission: 'notifications:manage' },
+  { id: 'deleteNotificationChannel', method: 'DELETE', path: '/v1/projects/{projectId}/notification-channels/{channelId}', handler: 'notifications', permission: 'notifications:manage' },
+  { id: 'testNotificationChannel', method: 'POST', path: '/v1/projects/{projectId}/notification-channels/{channelId}/test', handler: 'notifications', permission: 'notifications:manage' },
+  { id: 'listNotificationRules', method: 'GET', path: '/v1/projects/{projectId}/notification-rules', handler: 'notifications', permission: 'notifications:read' },
+  { id: 'createNotificationRule', method: 'POST', path: '/v1/projects/{projectId}/notification-rules', handler: 'notifications', permission: 'notifications:manage' },
+  { id: 'getNotificationRule', method: 'GET', path: '/v1/projects/{projectId}/notification-rules/{ruleId}', handler: 'notifications', permission: 'notifications:read' },
+  { id: 'updateNotificationRule', method: 'PATCH', path: '/v1/projects/{projectId}/notification-rules/{ruleId}', handler: 'notifications', permission: 'notifications:manage' },
+  { id: 'deleteNotificationRule', method: 'DELETE', path: '/v1/projects/{projectId}/notification-rules/{ruleId}', handler: 'notifications', permission: 'notifications:manage' },
+  { id: 'previewNotificationTemplate', method: 'POST', path: '/v1/projects/{projectId}/notification-templates/preview', handler: 'notifications', permission: 'notifications:read' },
+  { id: 'listNotificationDeliveries', method: 'GET', path: '/v1/projects/{projectId}/notification-deliveries', handler: 'notifications', permission: 'notifications:read' },
   // Public: the caller proves itself with the HMAC signature of the body (core/triggers/webhook.ts).
   { id: 'receiveWebhook', method: 'POST', path: '/v1/hooks/{triggerId}', handler: 'hooks', permission: 'public' },
   { id: 'getSettings', method: 'GET', path: '/v1/settings', handler: 'settings', permission: 'settings:read' },

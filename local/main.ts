@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DataDirInUseError } from './lock';
+import type { SmtpSettings } from '../adapters/local/mail';
 import { startStack } from './stack';
 import { ensureWebBuild } from './web-build';
 
@@ -8,6 +9,16 @@ import { ensureWebBuild } from './web-build';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Notification mail through an SMTP relay when OPSC_SMTP_HOST is set (docs/notifications.md); else the outbox folder. */
+const smtpFromEnv = (env: NodeJS.ProcessEnv): SmtpSettings | undefined => {
+  const host = env.OPSC_SMTP_HOST;
+  if (host === undefined || host === '') return undefined;
+  const secure = env.OPSC_SMTP_SECURE === 'true';
+  const port = Number.parseInt(env.OPSC_SMTP_PORT ?? (secure ? '465' : '587'), 10);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`OPSC_SMTP_PORT must be a port number, not '${env.OPSC_SMTP_PORT ?? ''}'`);
+  return { host, port, secure, user: env.OPSC_SMTP_USER || undefined, password: env.OPSC_SMTP_PASSWORD };
+};
 
 const main = async () => {
   const root = path.resolve(import.meta.dirname, '..');
@@ -25,6 +36,8 @@ const main = async () => {
       webRoot,
       logger,
       admin: { email: process.env.OPSC_ADMIN_EMAIL, password: process.env.OPSC_ADMIN_PASSWORD },
+      smtp: smtpFromEnv(process.env),
+      mailFrom: process.env.OPSC_MAIL_FROM || undefined,
     });
   } catch (e) {
     if (e instanceof DataDirInUseError) {

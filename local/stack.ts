@@ -52,6 +52,13 @@ import { acquireDataDirLock } from './lock';
 import { createLocalRunEngine } from './run-engine';
 import { startRunnerPool } from './runner-pool';
 import { markRunFailed, type RunTaskDeps } from '../core/runs/tasks';
+import { createDynamoChannelStore, createDynamoDeliveryStore, createDynamoRuleStore } from '../adapters/aws/notification-store';
+import { fetchHttpPoster } from '../adapters/http/fetch-poster';
+import { createLocalMailTransport, type SmtpSettings } from '../adapters/local/mail';
+import { RunCompleted, RunStarted } from '../core/events/catalog';
+import type { RetryPolicy } from '../core/notifications/deliver';
+import { makeNotificationsHandler } from '../lambdas/api/notifications/handler';
+import { makeNotificationConsumer, makeOverdueCheck } from '../lambdas/notification-consumer/handler';
 
 /**
  * The local composition root: the same handlers as on AWS, handed local adapters.
@@ -72,6 +79,12 @@ export interface StackOptions {
   rateLimit?: RateLimit;
   /** Lower scrypt cost for tests that create many users; the default is the strong one. */
   fastPasswordHashing?: boolean;
+  /** Notification mail: through this relay when given, else `.eml` files in `<data>/outbox/`. */
+  smtp?: SmtpSettings | undefined;
+  mailFrom?: string | undefined;
+  /** Tests shorten the webhook retry backoff and the overdue check's period (default one minute). */
+  notificationRetry?: RetryPolicy;
+  overdueCheckMs?: number;
 }
 
 export interface RunningStack {
@@ -228,11 +241,43 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
     // EventBridge's stand-in for trigger rules: one bus rule per enabled trigger, kept in step by the service.
     const triggerSync = localTriggerSync({ bus, fireDeps: { runs, jobs, triggers, sealer, launcher: engine, bus, clock, ids }, logger });
     for (const trigger of await triggers.listEnabled()) await triggerSync.put(trigger);
+    const projects = createDynamoProjectStore(table);
+    const notificationDeps = {
+      channels: createDynamoChannelStore(table),
+      rules: createDynamoRuleStore(table),
+      deliveries: createDynamoDeliveryStore(table),
+      projects,
+      runs,
+      sealer,
+      mail: createLocalMailTransport({ dataDir: opts.dataDir, from: opts.mailFrom, smtp: opts.smtp }),
+      http: fetchHttpPoster,
+      clock,
+      consoleUrl: url,
+      retry: opts.notificationRetry,
+      logger,
+    };
+    // The notifications' bus rule, as the EventBridge rule on AWS (cdk/lib/notifications.ts).
+    bus.addRule({
+      name: 'notifications',
+      pattern: { source: [RunStarted.source], 'detail-type': [RunStarted.detailType, RunCompleted.detailType] },
+      target: makeNotificationConsumer(notificationDeps),
+    });
+    // EventBridge Scheduler's rate(1 minute) on AWS: runs past a rule's overdue duration notify once.
+    const overdueCheck = makeOverdueCheck(notificationDeps);
+    const overdueTimer = setInterval(() => {
+      overdueCheck().catch((error: unknown) => {
+        logger.error('overdue check failed', { error: error as Error });
+      });
+    }, opts.overdueCheckMs ?? 60_000);
+    overdueTimer.unref();
+    cleanups.push(() => {
+      clearInterval(overdueTimer);
+    });
     const deps = {
       logger,
       consoleOrigin: undefined,
       access: { members, bus },
-      projects: createDynamoProjectStore(table),
+      projects,
       members,
       apiKeys,
       userAccess,
@@ -274,6 +319,7 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
       schedules: makeSchedulesHandler(deps),
       triggers: makeTriggersHandler(deps),
       hooks: makeHooksHandler(deps),
+      notifications: makeNotificationsHandler({ ...deps, ...notificationDeps, logger }),
     };
     const authorizer = makeAuthorizer({
       verifier: createTokenVerifier({ issuer, clientId: LOCAL_CLIENT_ID, jwks: idp.jwks() }),

@@ -14,6 +14,7 @@ import { OpsConductorStack } from '../lib/stack';
  *   vpcCidr=10.0.0.0/16       the VPC's range: choose one that overlaps no network you will peer or connect by VPN
  *   eventArchiveDays=90       days the bus archive keeps events for replay
  *   putEventsAccounts=a,b     12-digit ids of other accounts that may put events on the bus (cross-account triggers)
+ *   mailFrom=ops@example.org  the notifications' sender, an SES identity (address or domain) verified in the account
  */
 const app = new App();
 
@@ -38,6 +39,7 @@ const natGateways = numberContext('natGateways');
 const vpcCidr = context('vpcCidr');
 const eventArchiveDays = numberContext('eventArchiveDays');
 const putEventsAccounts = context('putEventsAccounts')?.split(',').map((a) => a.trim()).filter((a) => a !== '');
+const mailFrom = context('mailFrom');
 if ((consoleDomain === undefined) !== (consoleCertificateArn === undefined)) {
   throw new Error('Set both consoleDomain and consoleCertificateArn context values, or neither.');
 }
@@ -49,6 +51,7 @@ new OpsConductorStack(app, 'OpsConductor', {
     ...(eventArchiveDays === undefined ? {} : { archiveRetention: Duration.days(eventArchiveDays) }),
     ...(putEventsAccounts === undefined ? {} : { putEventsAccounts }),
   },
+  ...(mailFrom === undefined ? {} : { mailFrom }),
   network: { ...(natGateways === undefined ? {} : { natGateways }), ...(vpcCidr === undefined ? {} : { cidr: vpcCidr }) },
   console:
     consoleDomain !== undefined && consoleCertificateArn !== undefined

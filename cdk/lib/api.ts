@@ -180,6 +180,8 @@ export const handlerAccess = {
   triggers: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, syncsTriggers: true, triggerSecrets: 'seal' },
   // The public webhook route: reads the trigger, opens its sealed secret to check the HMAC, marks the call against replays (HOOK# items only), publishes Webhook Received. No authorizer, so no membership reads or denials.
   hooks: { data: 'read', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, claimsWebhookCalls: true, triggerSecrets: 'open' },
+  // Channels, rules and the delivery log in the table; channel secrets sealed with the runs key like trigger webhook secrets (context: the channel id; a test send opens them). SES for test sends is granted by cdk/lib/notifications.ts.
+  notifications: { data: 'readWrite', publishEvents: true, userPool: [], credentialSecrets: 'none', reachesHosts: false, startsRuns: false, syncsSchedules: false, triggerSecrets: 'seal' },
 } as const satisfies Record<HandlerName, HandlerAccess>;
 
 /** A signed-in user with no group: whom the policy denies a permission to, if it denies anyone. */
@@ -334,7 +336,9 @@ export class Api extends Construct {
         .resourceForPath(route.path)
         .addMethod(
           route.method,
-          new LambdaIntegration(fn.fn, { allowTestInvoke: false }),
+          // One invoke permission per function for this API, not one per method: a CloudFormation stack
+          // holds at most 500 resources, and 140 methods would spend most of them on permissions.
+          new LambdaIntegration(fn.fn, { scopePermissionToMethod: false }),
           route.permission === 'public'
             ? { operationName: route.id, authorizationType: AuthorizationType.NONE, apiKeyRequired: false }
             : { operationName: route.id, authorizationType: AuthorizationType.CUSTOM, authorizer, apiKeyRequired: true },

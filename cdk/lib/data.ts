@@ -7,7 +7,7 @@ import { table as tableModel } from '../../core/data-model';
 import { acknowledge } from './nag';
 
 /** Item-level DynamoDB actions a function may be granted one by one. */
-export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
 
 /**
  * The single DynamoDB table, keyed exactly as core/data-model.ts says (the local stack creates the

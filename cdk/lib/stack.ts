@@ -8,6 +8,7 @@ import { Events, type EventsProps } from './events';
 import { Identity } from './identity';
 import { Inventory } from './inventory';
 import { Network, type NetworkProps } from './network';
+import { Notifications } from './notifications';
 import { Runs } from './runs';
 import { Schedules } from './schedules';
 import { Triggers } from './triggers';
@@ -23,6 +24,8 @@ export interface OpsConductorStackProps extends StackProps {
   readonly network?: NetworkProps;
   /** The bus's archive retention and the other accounts that may put events on it (cross-account triggers). */
   readonly events?: EventsProps;
+  /** The notifications' sender address, an SES identity of the account (`-c mailFrom=`). */
+  readonly mailFrom?: string;
 }
 
 /** The whole product on AWS, composed from one construct per capability. */
@@ -39,6 +42,7 @@ export class OpsConductorStack extends Stack {
   readonly triggers: Triggers;
   readonly api: Api;
   readonly audit: Audit;
+  readonly notifications: Notifications;
 
   constructor(scope: Construct, id: string, props: OpsConductorStackProps = {}) {
     super(scope, id, props);
@@ -73,6 +77,16 @@ export class OpsConductorStack extends Stack {
       triggers: this.triggers,
     });
     this.audit = new Audit(this, 'Audit', { data: this.data, bus: this.events.bus });
+    const notificationsApi = this.api.handlers.get('notifications');
+    if (!notificationsApi) throw new Error('The API has no notifications handler');
+    this.notifications = new Notifications(this, 'Notifications', {
+      data: this.data,
+      bus: this.events.bus,
+      runs: this.runs,
+      consoleUrl: this.console.origin,
+      apiHandler: notificationsApi,
+      ...(props.mailFrom === undefined ? {} : { mailFrom: props.mailFrom }),
+    });
     this.console.publish({
       region: Aws.REGION,
       userPoolId: this.identity.userPool.userPoolId,

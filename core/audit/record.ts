@@ -36,6 +36,7 @@ const locations: { type: ResourceType; object?: string; idField: string; nameFie
   { type: 'schedule', object: 'schedule', idField: 'id', nameField: 'name', flat: 'scheduleId' },
   { type: 'trigger', object: 'trigger', idField: 'id', nameField: 'name', flat: 'triggerId' },
   { type: 'channel', object: 'channel', idField: 'id', nameField: 'name', flat: 'channelId' },
+  { type: 'notificationRule', object: 'rule', idField: 'id', nameField: 'name', flat: 'ruleId' },
   { type: 'project', object: 'project', idField: 'id', nameField: 'name', flat: 'projectId' },
 ];
 

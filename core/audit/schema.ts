@@ -13,7 +13,7 @@ export const AUDIT_MAX_RANGE_DAYS = 400;
 /** When `from` is not given: the last 7 days before `to`. */
 export const AUDIT_DEFAULT_RANGE_DAYS = 7;
 
-export const resourceTypes = ['run', 'job', 'target', 'credential', 'apiKey', 'member', 'user', 'schedule', 'trigger', 'channel', 'project'] as const;
+export const resourceTypes = ['run', 'job', 'target', 'credential', 'apiKey', 'member', 'user', 'schedule', 'trigger', 'channel', 'notificationRule', 'project'] as const;
 export const ResourceType = z.enum(resourceTypes);
 export type ResourceType = z.infer<typeof ResourceType>;
 

@@ -363,6 +363,60 @@ export const WebhookReceived = defineEvent({
   schema: z.object({ projectId: ProjectId, actor: Actor, triggerId: z.string(), deliveryId: z.string(), body: z.unknown() }),
 });
 
+// Never a recipient list, URL or secret: channels are named by id, name and kind only.
+const ChannelRef = z.object({ id: z.string(), name: z.string(), kind: z.enum(['email', 'webhook', 'slack']), enabled: z.boolean() });
+
+export const NotificationChannelCreated = defineEvent({
+  source: 'opsconductor.communication',
+  detailType: 'Notification Channel Created',
+  description: 'A notification channel was created (never its recipients, URL or secret).',
+  schema: z.object({ projectId: ProjectId, actor: Actor, channel: ChannelRef }),
+});
+
+export const NotificationChannelUpdated = defineEvent({
+  source: 'opsconductor.communication',
+  detailType: 'Notification Channel Updated',
+  description: "A notification channel was changed, enabled or disabled, or its webhook signing secret rotated.",
+  schema: z.object({ projectId: ProjectId, actor: Actor, channel: ChannelRef, changed: z.array(z.string()), secretRotated: z.boolean().optional() }),
+});
+
+export const NotificationChannelDeleted = defineEvent({
+  source: 'opsconductor.communication',
+  detailType: 'Notification Channel Deleted',
+  description: 'A notification channel was deleted.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, channel: ChannelRef }),
+});
+
+const NotificationRuleRef = z.object({
+  id: z.string(),
+  name: z.string(),
+  jobId: z.string().optional(),
+  events: z.array(z.string()),
+  channelIds: z.array(z.string()),
+  enabled: z.boolean(),
+});
+
+export const NotificationRuleCreated = defineEvent({
+  source: 'opsconductor.communication',
+  detailType: 'Notification Rule Created',
+  description: 'A notification rule was created: which run events of the project or a job notify which channels.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, rule: NotificationRuleRef }),
+});
+
+export const NotificationRuleUpdated = defineEvent({
+  source: 'opsconductor.communication',
+  detailType: 'Notification Rule Updated',
+  description: 'A notification rule was changed, enabled or disabled.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, rule: NotificationRuleRef }),
+});
+
+export const NotificationRuleDeleted = defineEvent({
+  source: 'opsconductor.communication',
+  detailType: 'Notification Rule Deleted',
+  description: 'A notification rule was deleted; its delivery log stays.',
+  schema: z.object({ projectId: ProjectId, actor: Actor, rule: NotificationRuleRef }),
+});
+
 export const eventCatalog: readonly EventDefinition[] = [
   ProjectCreated,
   ProjectUpdated,
@@ -402,6 +456,12 @@ export const eventCatalog: readonly EventDefinition[] = [
   TriggerFired,
   TriggerFailed,
   WebhookReceived,
+  NotificationChannelCreated,
+  NotificationChannelUpdated,
+  NotificationChannelDeleted,
+  NotificationRuleCreated,
+  NotificationRuleUpdated,
+  NotificationRuleDeleted,
 ];
 
 export interface CatalogEntry {

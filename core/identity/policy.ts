@@ -53,6 +53,9 @@ const rules = {
   'schedules:manage': { scope: 'project', minRole: 'admin' },
   'triggers:read': { scope: 'project', minRole: 'viewer' },
   'triggers:manage': { scope: 'project', minRole: 'admin' },
+  // Reading channels shows recipients and webhook URLs (never secrets); managing and test sends are for admins.
+  'notifications:read': { scope: 'project', minRole: 'viewer' },
+  'notifications:manage': { scope: 'project', minRole: 'admin' },
   // The expression evaluator alone (no project, nothing stored): open to every signed-in caller.
   'schedules:preview': { scope: 'global', who: 'any' },
   // The audit trail: a project's for its admins; every project's (and the installation's) for global admins.

@@ -71,6 +71,8 @@ const expectations: Record<Permission | 'public', Record<Caller, Expect>> = {
   'schedules:preview': rule(everyone),
   'triggers:read': projectReaders,
   'triggers:manage': projectAdmins,
+  'notifications:read': projectReaders,
+  'notifications:manage': projectAdmins,
 };
 
 interface Fixture {
@@ -90,6 +92,10 @@ interface Fixture {
   doomedSchedule: string;
   triggerId: string;
   doomedTrigger: string;
+  channelId: string;
+  doomedChannel: string;
+  ruleId: string;
+  doomedRule: string;
 }
 
 /**
@@ -187,6 +193,26 @@ const calls: Record<RouteId, (f: Fixture) => { method?: string; path: string; bo
   rotateTriggerWebhookSecret: (f) => ({ method: 'POST', path: `/v1/projects/${f.projectId}/triggers/${f.triggerId}/webhook-secret`, allowed: (r) => r.status === 422 }),
   // Public: every caller reaches the handler, whose credential is the body's signature; none is sent, so 401 from the handler.
   receiveWebhook: (f) => ({ path: `/v1/hooks/${f.triggerId}`, body: {}, allowed: (r) => r.status === 401 && /signature/.test(r.text) }),
+  listNotificationChannels: (f) => ({ path: `/v1/projects/${f.projectId}/notification-channels`, allowed: (r) => r.status === 200 }),
+  createNotificationChannel: (f) => ({ path: `/v1/projects/${f.projectId}/notification-channels`, body: {}, allowed: isValidationFailure }),
+  getNotificationChannel: (f) => ({ path: `/v1/projects/${f.projectId}/notification-channels/${f.channelId}`, allowed: (r) => r.status === 200 }),
+  updateNotificationChannel: (f) => ({ path: `/v1/projects/${f.projectId}/notification-channels/${f.channelId}`, body: { matrix: 1 }, allowed: isValidationFailure }),
+  deleteNotificationChannel: (f) => ({
+    path: `/v1/projects/${f.projectId}/notification-channels/${f.doomedChannel}`,
+    allowed: (r) => r.status === 204 || (r.status === 404 && /channel/.test(r.text)),
+  }),
+  // An email channel with no SMTP relay: the test message lands in the outbox folder.
+  testNotificationChannel: (f) => ({ method: 'POST', path: `/v1/projects/${f.projectId}/notification-channels/${f.channelId}/test`, allowed: (r) => r.status === 200 && r.json().status === 'sent' }),
+  listNotificationRules: (f) => ({ path: `/v1/projects/${f.projectId}/notification-rules`, allowed: (r) => r.status === 200 }),
+  createNotificationRule: (f) => ({ path: `/v1/projects/${f.projectId}/notification-rules`, body: {}, allowed: isValidationFailure }),
+  getNotificationRule: (f) => ({ path: `/v1/projects/${f.projectId}/notification-rules/${f.ruleId}`, allowed: (r) => r.status === 200 }),
+  updateNotificationRule: (f) => ({ path: `/v1/projects/${f.projectId}/notification-rules/${f.ruleId}`, body: { matrix: 1 }, allowed: isValidationFailure }),
+  deleteNotificationRule: (f) => ({
+    path: `/v1/projects/${f.projectId}/notification-rules/${f.doomedRule}`,
+    allowed: (r) => r.status === 204 || (r.status === 404 && /rule/.test(r.text)),
+  }),
+  previewNotificationTemplate: (f) => ({ path: `/v1/projects/${f.projectId}/notification-templates/preview`, body: {}, allowed: isValidationFailure }),
+  listNotificationDeliveries: (f) => ({ path: `/v1/projects/${f.projectId}/notification-deliveries`, allowed: (r) => r.status === 200 }),
 };
 
 function isValidationFailure(r: HttpResponse) {
@@ -265,6 +291,13 @@ beforeAll(async () => {
     post(`/v1/projects/${projectA}/triggers`, { name, jobId: String(scheduledJob.id), pattern: { source: ['com.example.matrix'] }, enabled: false });
   const keptTrigger = await trigger('t');
   const doomedTrigger = await trigger('dt');
+  const channel = async (name: string) => post(`/v1/projects/${projectA}/notification-channels`, { kind: 'email', name, recipients: ['ops@example.com'] });
+  const keptChannel = await channel('n');
+  const doomedChannel = await channel('dn');
+  const notificationRule = async (name: string) =>
+    post(`/v1/projects/${projectA}/notification-rules`, { name, events: ['run.failed'], channelIds: [String(keptChannel.id)], enabled: false });
+  const keptRule = await notificationRule('r');
+  const doomedRule = await notificationRule('dr');
   fixture = {
     projectId: projectA,
     ghostUser: 'ghost',
@@ -281,6 +314,10 @@ beforeAll(async () => {
     doomedSchedule: String(doomedSchedule.id),
     triggerId: String(keptTrigger.id),
     doomedTrigger: String(doomedTrigger.id),
+    channelId: String(keptChannel.id),
+    doomedChannel: String(doomedChannel.id),
+    ruleId: String(keptRule.id),
+    doomedRule: String(doomedRule.id),
   };
 }, 120_000);
 
@@ -296,7 +333,7 @@ const call = (caller: Caller, route: Route) => {
 };
 
 /** Destructive routes go last, and within a route the callers expected to be refused go first. */
-const destructive = new Set<RouteId>(['deleteProject', 'deleteUser', 'revokeApiKey', 'deleteCredential', 'deleteTarget', 'deleteJob', 'deleteSchedule', 'deleteTrigger']);
+const destructive = new Set<RouteId>(['deleteProject', 'deleteUser', 'revokeApiKey', 'deleteCredential', 'deleteTarget', 'deleteJob', 'deleteSchedule', 'deleteTrigger', 'deleteNotificationRule', 'deleteNotificationChannel']);
 const ordered = [...routes].sort((a, b) => Number(destructive.has(a.id)) - Number(destructive.has(b.id)) || Number(a.id === 'deleteProject') - Number(b.id === 'deleteProject'));
 
 describe('authorization matrix', () => {

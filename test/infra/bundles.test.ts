@@ -34,7 +34,14 @@ beforeAll(() => {
     // ApiRunsHandlerFunction… → runs; RunsMarkBatchLostTaskFunction… → task-markbatchlost.
     const api = /^Api(\w+?)(?:Handler)?Function/.exec(id)?.[1];
     const task = /^Runs(\w+?)TaskFunction/.exec(id)?.[1];
-    const consumer = /^AuditConsumerFunction/.test(id) ? 'audit-consumer' : /^SchedulesFireFunction/.test(id) ? 'schedule-fire' : /^TriggersFireFunction/.test(id) ? 'trigger-fire' : undefined;
+    const consumers: [RegExp, string][] = [
+      [/^AuditConsumerFunction/, 'audit-consumer'],
+      [/^SchedulesFireFunction/, 'schedule-fire'],
+      [/^TriggersFireFunction/, 'trigger-fire'],
+      [/^NotificationsConsumerFunction/, 'notification-consumer'],
+      [/^NotificationsOverdueCheckFunction/, 'notification-overdue'],
+    ];
+    const consumer = consumers.find(([pattern]) => pattern.test(id))?.[1];
     const name = api ?? consumer ?? (task === undefined ? undefined : `task-${task}`);
     if (r.Type === 'AWS::Lambda::Function' && asset && name) assets[name.toLowerCase()] = path.join(outDir, asset, 'index.mjs');
   }
@@ -97,6 +104,8 @@ const triggersEnv = {
   TRIGGER_FIRE_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:111122223333:function:trigger-fire',
   TRIGGER_DLQ_ARN: 'arn:aws:sqs:eu-west-1:111122223333:triggers-dlq',
 };
+/** Notifications also need links to the console and the sender address. */
+const notificationsEnv = { ...runsEnv, CONSOLE_URL: 'https://console.example.com', MAIL_FROM: 'ops@example.com' };
 const runTaskBundles = ['task-plan', 'task-finalize', 'task-markbatchlost', 'task-markfailed'];
 /** The handlers that call Cognito's admin API also need the pool. */
 const directoryEnv = { ...apiEnv, USER_POOL_ID: 'eu-west-1_abc' };
@@ -126,7 +135,32 @@ const startFailure = (name: string, event: unknown, env: Record<string, string>)
 describe('synthesized Lambda bundles', () => {
   it('builds one bundle per handler, the authorizer and each job-run task', () => {
     expect(Object.keys(assets).sort()).toEqual(
-      ['apikeys', 'audit', 'audit-consumer', 'authorizer', 'credentials', 'events', 'health', 'hooks', 'jobs', 'me', 'members', 'projects', 'runs', 'schedule-fire', 'schedules', 'settings', 'targets', 'trigger-fire', 'triggers', 'users', ...runTaskBundles].sort(),
+      [
+        'apikeys',
+        'audit',
+        'audit-consumer',
+        'authorizer',
+        'credentials',
+        'events',
+        'health',
+        'hooks',
+        'jobs',
+        'me',
+        'members',
+        'notification-consumer',
+        'notification-overdue',
+        'notifications',
+        'projects',
+        'runs',
+        'schedule-fire',
+        'schedules',
+        'settings',
+        'targets',
+        'trigger-fire',
+        'triggers',
+        'users',
+        ...runTaskBundles,
+      ].sort(),
     );
   });
 
@@ -148,6 +182,19 @@ describe('synthesized Lambda bundles', () => {
 
     expect(res).toMatchObject({ ok: true, value: { statusCode: 400 } });
     expect(errorCode(res)).toBe('VALIDATION_FAILED');
+  });
+
+  it('notifications validates the body before touching DynamoDB, KMS or SES', () => {
+    const res = invoke('notifications', proxyEvent('createNotificationChannel', { principal: admin, pathParameters: { projectId }, body: '{"kind":"fax"}' }), notificationsEnv);
+
+    expect(res).toMatchObject({ ok: true, value: { statusCode: 400 } });
+    expect(errorCode(res)).toBe('VALIDATION_FAILED');
+  });
+
+  it('the notification consumer passes over events that are not about runs, and the overdue check loads', () => {
+    const event = { version: '0', id: 'e1', source: 'opsconductor.automation', 'detail-type': 'Job Created', account: '1', region: 'eu-west-1', time: '2026-01-01T00:00:00Z', resources: [], detail: {} };
+    expect(invoke('notification-consumer', event, notificationsEnv)).toEqual({ ok: true });
+    expect(load('notification-overdue', notificationsEnv)).toEqual({ ok: true, value: 'function' });
   });
 
   it('me answers with the principal the authorizer handed over', () => {

@@ -52,6 +52,9 @@ const runsKey = () => keyNamed('OpsConductor: seals the secure parameter values 
 const runsApi = () => functionNamed('OpsConductor API: runs routes');
 const triggersApi = () => functionNamed('OpsConductor API: triggers routes');
 const hooksApi = () => functionNamed('OpsConductor API: hooks routes');
+const notificationsApi = () => functionNamed('OpsConductor API: notifications routes');
+const notificationConsumer = () => functionNamed('OpsConductor notifications: run events to the channels of matching rules');
+const notificationOverdue = () => functionNamed('OpsConductor notifications: runs past a rule’s overdue duration, every minute');
 const scheduleFire = () => functionNamed('OpsConductor schedules: one fire of one schedule (EventBridge Scheduler target)');
 const triggerFire = () => functionNamed('OpsConductor triggers: one event delivered to one trigger (EventBridge rule target)');
 const taskFunction = (name: string) => functionNamed(`OpsConductor job run: ${name} task`);
@@ -306,7 +309,7 @@ describe('runner', () => {
 });
 
 describe('runs key and output bucket', () => {
-  it('seals with a rotating, retained key that only the runs API, the schedule-fire and trigger-fire Lambdas, the runner and the trigger-secret handlers may use, with a run id context only', () => {
+  it('seals with a rotating, retained key that only the runs API, the schedule-fire and trigger-fire Lambdas, the runner and the trigger and notification secret handlers may use, with a run id context only', () => {
     const [, key] = runsKey();
     expect(props(key).EnableKeyRotation).toBe(true);
     expect(key.DeletionPolicy).toBe('Retain');
@@ -320,6 +323,10 @@ describe('runs key and output bucket', () => {
       // Trigger webhook secrets (docs/triggers.md): sealed by the triggers API, opened by the public hooks route.
       { Effect: 'Allow', Principal: { AWS: getAtt(roleOfFunction(triggersApi()[1])) }, Action: [...runsKeyActions.seal], Resource: '*', Condition: runsKeyContextCondition },
       { Effect: 'Allow', Principal: { AWS: getAtt(roleOfFunction(hooksApi()[1])) }, Action: runsKeyActions.open[0], Resource: '*', Condition: runsKeyContextCondition },
+      // Notification channel secrets (docs/notifications.md): sealed (and opened for test sends) by the notifications API, opened by the consumer and the overdue check.
+      { Effect: 'Allow', Principal: { AWS: getAtt(roleOfFunction(notificationsApi()[1])) }, Action: [...runsKeyActions.seal], Resource: '*', Condition: runsKeyContextCondition },
+      { Effect: 'Allow', Principal: { AWS: getAtt(roleOfFunction(notificationConsumer()[1])) }, Action: runsKeyActions.open[0], Resource: '*', Condition: runsKeyContextCondition },
+      { Effect: 'Allow', Principal: { AWS: getAtt(roleOfFunction(notificationOverdue()[1])) }, Action: runsKeyActions.open[0], Resource: '*', Condition: runsKeyContextCondition },
     ]);
     // No role's own policy names the runs key.
     expect(JSON.stringify(ofType('AWS::IAM::Policy'))).not.toContain(`"${runsKey()[0]}"`);

@@ -276,6 +276,22 @@ describe('api', () => {
     }
   });
 
+  it('lets API Gateway invoke each handler function from this API only, with one permission per function', () => {
+    const [apiId] = only('AWS::ApiGateway::RestApi');
+    for (const name of handlerNames) {
+      const [fnId] = apiFunction(name);
+      const permissions = ofType('AWS::Lambda::Permission').filter(([, r]) => JSON.stringify(props(r).FunctionName).includes(`"${fnId}"`));
+      expect(permissions).toHaveLength(1);
+      const p = props(permissions[0]?.[1] ?? {});
+      expect(p).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
+      expect(JSON.stringify(p.SourceArn)).toContain(`"${apiId}"`);
+    }
+  });
+
+  it('stays well under the 500 resources a CloudFormation stack may hold', () => {
+    expect(Object.keys(resources).length).toBeLessThan(460);
+  });
+
   it('puts the Lambda REQUEST authorizer on every non-public route, and only there', () => {
     const [authorizerId] = only('AWS::ApiGateway::Authorizer');
     const found = methods();
@@ -404,7 +420,7 @@ describe('api', () => {
       });
     }
     expect(handlerNames.filter((n) => (handlerAccess[n] as HandlerAccess).startsRuns)).toEqual(['runs']);
-    expect(handlerNames.filter((n) => (handlerAccess[n] as HandlerAccess).triggerSecrets !== 'none')).toEqual(['triggers', 'hooks']);
+    expect(handlerNames.filter((n) => (handlerAccess[n] as HandlerAccess).triggerSecrets !== 'none')).toEqual(['triggers', 'hooks', 'notifications']);
     for (const name of handlerNames) {
       const env = envOf(apiFunction(name)[1]);
       const sync = ['SCHEDULE_GROUP', 'SCHEDULE_FIRE_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_DLQ_ARN'].filter((k) => k in env);
@@ -515,7 +531,9 @@ describe('api', () => {
         name,
         sync: access.syncsSchedules ? [...scheduleSyncActions, 'iam:PassRole'].sort() : [],
       });
-      expect(actions.filter((a) => !/^(dynamodb|kms|events|cognito-idp|xray|secretsmanager|states|scheduler|iam):/.test(a))).toEqual([]);
+      // SES for the notifications API's test sends, scoped to the sender: test/infra/notifications.test.ts.
+      expect({ name, ses: actions.filter((a) => a.startsWith('ses:')) }).toEqual({ name, ses: name === 'notifications' ? ['ses:SendEmail', 'ses:SendRawEmail'] : [] });
+      expect(actions.filter((a) => !/^(dynamodb|kms|events|cognito-idp|xray|secretsmanager|states|scheduler|iam|ses):/.test(a))).toEqual([]);
     }
     expect(handlerNames.filter((n) => (handlerAccess[n] as HandlerAccess).syncsSchedules)).toEqual(['schedules']);
   });
@@ -544,6 +562,7 @@ describe('api', () => {
       schedules: { readsMemberships: true, publishesDenials: true },
       triggers: { readsMemberships: true, publishesDenials: true },
       hooks: { readsMemberships: false, publishesDenials: false },
+      notifications: { readsMemberships: true, publishesDenials: true },
     });
   });
 

@@ -137,6 +137,16 @@ export const capturingLogger = (): { logger: Logger; lines: string[]; restore():
   };
 };
 
+/** A reversible stand-in for the run sealer: bound to the context id like the real ones. */
+export const testSealer = {
+  seal: (id: string, values: Readonly<Record<string, string>>) => Promise.resolve(Buffer.from(JSON.stringify({ id, values })).toString('base64')),
+  open: (id: string, sealed: string) => {
+    const parsed = JSON.parse(Buffer.from(sealed, 'base64').toString('utf8')) as { id: string; values: Record<string, string> };
+    if (parsed.id !== id) return Promise.reject(new Error('sealed for another id'));
+    return Promise.resolve(parsed.values);
+  },
+};
+
 export const quietLogger = () => new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 
 export const admin: Principal = { type: 'user', sub: 'sub-admin', username: 'admin', email: 'admin@example.com', groups: ['admins'] };

@@ -18,7 +18,7 @@ import { receiveWebhook, signWebhook } from '../../../core/triggers/webhook';
 import type { LocalDynamo } from '../../../local/dynamo';
 import { localTriggerSync } from '../../../local/triggers';
 import { startTestDynamo } from '../../support/dynalite';
-import { admin, quietLogger, recordingBus } from '../../support/fakes';
+import { admin, quietLogger, recordingBus, testSealer } from '../../support/fakes';
 
 const projectId = 'prj_01JD0000000000000000000001';
 const targetId = 'tgt_01JD0000000000000000000001';
@@ -30,16 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await dynamo.close();
 });
-
-/** A reversible stand-in for the sealer: bound to the context id like the real ones. */
-const testSealer = {
-  seal: (id: string, values: Readonly<Record<string, string>>) => Promise.resolve(Buffer.from(JSON.stringify({ id, values })).toString('base64')),
-  open: (id: string, sealed: string) => {
-    const parsed = JSON.parse(Buffer.from(sealed, 'base64').toString('utf8')) as { id: string; values: Record<string, string> };
-    if (parsed.id !== id) return Promise.reject(new Error('sealed for another id'));
-    return Promise.resolve(parsed.values);
-  },
-};
 
 const setup = () => {
   const clock = fixedClock('2026-03-01T00:00:30Z');

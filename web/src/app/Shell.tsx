@@ -9,12 +9,13 @@ import { CurrentProjectContext, forgetCurrentProject, useCurrentProjectState } f
 import { useFlash } from './flash';
 import { followLink, navigate, usePathname } from './router';
 import { PageLabelContext } from './page-label';
-import { auditHref, jobHref, jobsHref, parseRoute, projectHref, projectIdOf, runsHref, schedulesHref, tabLabels, triggersHref, targetHref, targetImportHref, type ProjectTab, type Route } from './routes';
+import { auditHref, jobHref, jobsHref, notificationsHref, parseRoute, projectHref, projectIdOf, runsHref, schedulesHref, tabLabels, triggersHref, targetHref, targetImportHref, type ProjectTab, type Route } from './routes';
 import { adminSections, sections } from './sections';
 import { useMe, useReloadMe, useServices } from './services';
 import { AuditPage } from '../pages/audit/AuditPage';
 import { SchedulesPage } from '../pages/schedules/SchedulesPage';
 import { TriggersPage } from '../pages/triggers/TriggersPage';
+import { NotificationsPage } from '../pages/notifications/NotificationsPage';
 import { JobDetailPage } from '../pages/job-detail/JobDetailPage';
 import { JobEditorPage } from '../pages/job-editor/JobEditorPage';
 import { JobsPage } from '../pages/jobs/JobsPage';
@@ -59,6 +60,8 @@ const titleOf = (route: Route, projectName: string | undefined, pageLabel: strin
       return `Schedules · ${name}`;
     case 'triggers':
       return `Triggers · ${name}`;
+    case 'notifications':
+      return `Notifications · ${name}`;
     case 'audit':
       return `Audit · ${name}`;
     case 'projectSection':
@@ -114,6 +117,7 @@ export const Shell = () => {
     if (sectionId === 'runs') navigate(runsHref(currentProjectId), { replace: true });
     if (sectionId === 'schedules') navigate(schedulesHref(currentProjectId), { replace: true });
     if (sectionId === 'triggers') navigate(triggersHref(currentProjectId), { replace: true });
+    if (sectionId === 'notifications') navigate(notificationsHref(currentProjectId), { replace: true });
     if (sectionId === 'audit') navigate(auditHref(currentProjectId), { replace: true });
   }, [currentProjectId, sectionId]);
 
@@ -165,6 +169,9 @@ export const Shell = () => {
       content = <TriggersPage projectId={route.projectId} />;
       contentType = 'table';
       break;
+    case 'notifications':
+      content = <NotificationsPage projectId={route.projectId} />;
+      break;
     case 'audit':
       content = <AuditPage projectId={route.projectId} />;
       contentType = 'table';
@@ -211,6 +218,7 @@ export const Shell = () => {
         { type: 'link' as const, text: 'Runs', href: runsHref(p.id) },
         { type: 'link' as const, text: 'Schedules', href: schedulesHref(p.id) },
         { type: 'link' as const, text: 'Triggers', href: triggersHref(p.id) },
+        { type: 'link' as const, text: 'Notifications', href: notificationsHref(p.id) },
         ...(abilities.readAudit ? [{ type: 'link' as const, text: 'Audit', href: auditHref(p.id) }] : []),
       ],
     });
@@ -263,11 +271,15 @@ export const Shell = () => {
       { text: projectName ?? route.projectId, href: projectHref(route.projectId) },
       { text: 'Triggers', href: triggersHref(route.projectId) },
     );
-  } else if (route.page === 'schedules' || route.page === 'audit') {
+  } else if (route.page === 'schedules' || route.page === 'audit' || route.page === 'notifications') {
     breadcrumbs.push(
       { text: 'Projects', href: '/projects' },
       { text: projectName ?? route.projectId, href: projectHref(route.projectId) },
-      route.page === 'schedules' ? { text: 'Schedules', href: schedulesHref(route.projectId) } : { text: 'Audit', href: auditHref(route.projectId) },
+      route.page === 'schedules'
+        ? { text: 'Schedules', href: schedulesHref(route.projectId) }
+        : route.page === 'notifications'
+          ? { text: 'Notifications', href: notificationsHref(route.projectId) }
+          : { text: 'Audit', href: auditHref(route.projectId) },
     );
   } else {
     breadcrumbs.push({ text: title, href: route.page === 'notBuilt' || route.page === 'projectSection' ? route.section.href : pathname });
@@ -342,6 +354,7 @@ const activeHrefOf = (route: Route, pathname: string): string => {
   if (route.page === 'runs' || route.page === 'run') return runsHref(route.projectId);
   if (route.page === 'schedules') return schedulesHref(route.projectId);
   if (route.page === 'triggers') return triggersHref(route.projectId);
+  if (route.page === 'notifications') return notificationsHref(route.projectId);
   if (route.page === 'audit') return auditHref(route.projectId);
   if (route.page === 'notBuilt' || route.page === 'projectSection') return route.section.href;
   return pathname;

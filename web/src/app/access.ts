@@ -42,6 +42,8 @@ export interface ProjectAbilities {
   manageSchedules: boolean;
   /** triggers:manage: create, edit, enable/disable, delete triggers and replace webhook secrets (everyone in the project reads them) */
   manageTriggers: boolean;
+  /** notifications:manage: channels (and test sends) and rules (everyone in the project reads them and the delivery log) */
+  manageNotifications: boolean;
   /** audit:read: the project's audit log and its export */
   readAudit: boolean;
   /** runs:start and runs:cancel (operators and admins); confirming dangerous commands takes an admin */
@@ -63,6 +65,7 @@ export const projectAbilities = (me: Me | undefined, projectId: string): Project
     manageJobs: admin,
     manageSchedules: admin,
     manageTriggers: admin,
+    manageNotifications: admin,
     readAudit: admin,
     startRuns: atLeast(role, 'operator'),
   };

@@ -34,6 +34,8 @@ export type Route =
   | { page: 'schedules'; projectId: string }
   /** /projects/<id>/triggers */
   | { page: 'triggers'; projectId: string }
+  /** /projects/<id>/notifications */
+  | { page: 'notifications'; projectId: string }
   /** /projects/<id>/audit */
   | { page: 'audit'; projectId: string }
   /** A per-project section opened without a project (/targets): it goes to the current project's. */
@@ -62,6 +64,7 @@ export const runHref = (projectId: string, runId: string): string => `${runsHref
 export const schedulesHref = (projectId: string): string => `/projects/${enc(projectId)}/schedules`;
 export const triggersHref = (projectId: string): string => `/projects/${enc(projectId)}/triggers`;
 export const auditHref = (projectId: string): string => `/projects/${enc(projectId)}/audit`;
+export const notificationsHref = (projectId: string): string => `/projects/${enc(projectId)}/notifications`;
 
 /** The project a route is about, if any. */
 export const projectIdOf = (route: Route): string | undefined => ('projectId' in route ? route.projectId : undefined);
@@ -96,6 +99,7 @@ const projectRoute = (segments: string[]): Route => {
   if (segments[2] === 'schedules') return segments.length === 3 ? { page: 'schedules', projectId } : { page: 'notFound' };
   if (segments[2] === 'triggers') return segments.length === 3 ? { page: 'triggers', projectId } : { page: 'notFound' };
   if (segments[2] === 'audit') return segments.length === 3 ? { page: 'audit', projectId } : { page: 'notFound' };
+  if (segments[2] === 'notifications') return segments.length === 3 ? { page: 'notifications', projectId } : { page: 'notFound' };
   const tab = projectTabs.find((t) => t !== 'overview' && t === segments[2]);
   if (tab === undefined) return { page: 'notFound' };
   if (segments.length === 3) return { page: 'project', projectId, tab };

@@ -14,13 +14,13 @@ export const sections: readonly Section[] = [
   { id: 'projects', title: 'Projects', href: '/projects', purpose: 'Group targets, jobs and people.', built: true },
   { id: 'targets', title: 'Targets', href: '/targets', purpose: 'The inventory of Linux (SSH) and Windows (WinRM) hosts.', built: true, perProject: true },
   { id: 'credentials', title: 'Credentials', href: '/credentials', purpose: 'Connection secrets, kept in the secret store.', built: true, perProject: true },
-  // Built per project (/projects/<id>/jobs, /runs, /schedules, /triggers, /audit, in the project's navigation group); the
+  // Built per project (/projects/<id>/jobs, /runs, /schedules, /triggers, /notifications, /audit, in the project's navigation group); the
   // project-less pages are not.
   { id: 'jobs', title: 'Jobs', href: '/jobs', purpose: 'Ordered steps with typed parameters.', built: false, perProject: true },
   { id: 'runs', title: 'Runs', href: '/runs', purpose: 'Job runs and their live output.', built: false, perProject: true },
   { id: 'schedules', title: 'Schedules', href: '/schedules', purpose: 'Runs on a cron or rate schedule.', built: false, perProject: true },
   { id: 'triggers', title: 'Triggers', href: '/triggers', purpose: 'Runs started by events.', built: false, perProject: true },
-  { id: 'notifications', title: 'Notifications', href: '/notifications', purpose: 'Channels told about runs.', built: false },
+  { id: 'notifications', title: 'Notifications', href: '/notifications', purpose: 'Channels told about runs.', built: false, perProject: true },
   { id: 'audit', title: 'Audit', href: '/audit', purpose: 'Who did what, and when.', built: false, perProject: true },
 ];
 
