@@ -1,15 +1,13 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule, type EventBus } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RunCompleted, RunStarted } from '../../core/events/catalog';
 import type { Data } from './data';
+import { alarmedDeadLetters, consumerTarget } from './dead-letters';
 import { ServiceFunction } from './function';
-import { acknowledge } from './nag';
 import type { Runs } from './runs';
 
 export const notificationConsumerEntry = 'lambdas/notification-consumer/index.ts';
@@ -17,7 +15,6 @@ export const notificationOverdueEntry = 'lambdas/notification-overdue/index.ts';
 /** As the audit rule: EventBridge retries a failed delivery this often, for at most a day, then dead-letters it. */
 export const notificationRetryAttempts = 8;
 export const notificationMaxEventAge = Duration.hours(24);
-export const notificationDeadLetterRetention = Duration.days(14);
 /** A rule may name 10 channels and a webhook may take 4 tries of 10 s with waits between: room for that. */
 export const notificationConsumerTimeout = Duration.minutes(5);
 /** Where mail comes from unless `-c mailFrom=` says otherwise; it must be an SES-verified identity (or in a verified domain). */
@@ -61,15 +58,12 @@ export class Notifications extends Construct {
     this.mailFrom = props.mailFrom ?? defaultMailFrom;
     const stack = Stack.of(this);
 
-    this.deadLetters = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: notificationDeadLetterRetention,
+    const deadLetters = alarmedDeadLetters(this, 'DeadLetters', {
+      alarmDescription: 'notification events were dead-lettered (their messages were not sent until they are redriven)',
+      feeds: 'the notification rule and schedule targets and of their functions',
     });
-    acknowledge(this.deadLetters, {
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the notification rule and schedule targets and of their functions; messages here are redriven by an operator, not consumed.',
-    });
+    this.deadLetters = deadLetters.queue;
+    this.deadLettersAlarm = deadLetters.alarm;
 
     const environment = { TABLE_NAME: props.data.table.tableName, CONSOLE_URL: props.consoleUrl, MAIL_FROM: this.mailFrom };
     const sendMail = new PolicyStatement({
@@ -98,7 +92,6 @@ export class Notifications extends Construct {
       // Opening channel secrets (webhook signing secrets, Slack URLs) sealed with the runs key.
       props.runs.grantTriggerSecrets(fn, 'open');
       fn.fn.addToRolePolicy(sendMail);
-      fn.fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(this.deadLetters) });
     }
     // Test sends from the API: the same sender, the same links.
     props.apiHandler.fn.addToRolePolicy(sendMail);
@@ -109,22 +102,14 @@ export class Notifications extends Construct {
       eventBus: props.bus,
       description: 'Run Started and Run Completed into notifications',
       eventPattern: { source: [RunStarted.source], detailType: [RunStarted.detailType, RunCompleted.detailType] },
-      targets: [new LambdaFunction(this.consumer.fn, { deadLetterQueue: this.deadLetters, retryAttempts: notificationRetryAttempts, maxEventAge: notificationMaxEventAge })],
+      targets: [consumerTarget(this.consumer.fn, deadLetters, { retryAttempts: notificationRetryAttempts, maxEventAge: notificationMaxEventAge })],
     });
     // Scheduled rules live on the default bus. A missed minute is caught up by the next one, so no retries.
     this.schedule = new Rule(this, 'OverdueSchedule', {
       description: 'The notifications overdue check, every minute',
       schedule: Schedule.rate(Duration.minutes(1)),
-      targets: [new LambdaFunction(this.overdueCheck.fn, { deadLetterQueue: this.deadLetters, retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
+      targets: [consumerTarget(this.overdueCheck.fn, deadLetters, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
     });
 
-    this.deadLettersAlarm = new Alarm(this, 'DeadLettersAlarm', {
-      alarmDescription: 'OpsConductor: notification events were dead-lettered (their messages were not sent until they are redriven)',
-      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
   }
 }

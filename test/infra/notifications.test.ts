@@ -1,4 +1,5 @@
-import { defaultMailFrom, notificationDeadLetterRetention, notificationRetryAttempts } from '../../cdk/lib/notifications';
+import { deadLetterRetention } from '../../cdk/lib/dead-letters';
+import { defaultMailFrom, notificationRetryAttempts } from '../../cdk/lib/notifications';
 import { runsKeyContextCondition } from '../../cdk/lib/runs';
 import { RunCompleted, RunStarted } from '../../core/events/catalog';
 import { resourceQueries, synthOpsConductor, type Resource } from '../support/template';
@@ -52,7 +53,7 @@ describe('notifications on AWS', () => {
     expect(target?.RetryPolicy).toEqual({ MaximumRetryAttempts: notificationRetryAttempts, MaximumEventAgeInSeconds: 24 * 3600 });
     const queueId = target?.DeadLetterConfig.Arn['Fn::GetAtt'][0];
     const queue = resources[String(queueId)];
-    expect(props(queue as Resource)).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: notificationDeadLetterRetention.toSeconds() });
+    expect(props(queue as Resource)).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: deadLetterRetention.toSeconds() });
     const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => JSON.stringify(props(a).Dimensions).includes(`"${String(queueId)}"`));
     expect(alarms).toHaveLength(1);
     expect(props((alarms[0] as [string, Resource])[1])).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });

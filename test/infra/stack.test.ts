@@ -282,7 +282,8 @@ describe('api', () => {
       const [fnId] = apiFunction(name);
       const permissions = ofType('AWS::Lambda::Permission').filter(([, r]) => JSON.stringify(props(r).FunctionName).includes(`"${fnId}"`));
       expect(permissions).toHaveLength(1);
-      const p = props(permissions[0]?.[1] ?? {});
+      const [[, permission]] = permissions as [[string, Resource]];
+      const p = props(permission);
       expect(p).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
       expect(JSON.stringify(p.SourceArn)).toContain(`"${apiId}"`);
     }
