@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Socket } from 'node:net';
 import ssh2, { type Client as Ssh2Client, type PasswordAuthMethod, type PublicKeyAuthMethod } from 'ssh2';
 import type { SshAuth, SshConnectOptions } from './client';
-import { abortErrorOf, ConnectionError, type ConnectionErrorCategory } from './connection-error';
+import { abortErrorOf, ConnectionError, type ConnectionErrorCategory } from '../connection-error';
 import type { CredentialMaterial } from '../../core/inventory/credential-schema';
 
 /**
