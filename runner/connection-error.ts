@@ -28,6 +28,10 @@ export class ConnectionError extends Error {
   }
 }
 
+/** System error codes of a failed name lookup, and of a network path that does not reach the host. */
+export const DNS_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
+export const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
 export const isConnectionError = (e: unknown): e is ConnectionError => e instanceof ConnectionError;
 
 /**
