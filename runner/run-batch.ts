@@ -14,7 +14,7 @@ import { errorHostStatuses, finishedRunStatuses, type HostStatus, type RunCounts
 import { runBatch, type BatchHostResult } from './executor/batch';
 import type { HostConnector, HostRunOptions, OutputSink, StepSpec } from './executor/types';
 import { sshAuthOf } from './ssh/connect-rules';
-import { ConnectionError } from './ssh/connection-error';
+import { ConnectionError } from './connection-error';
 import { connectSshSession } from './ssh/session';
 
 /**
