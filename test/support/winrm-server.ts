@@ -53,6 +53,8 @@ export interface FaultSpec {
   wsmanCode: number;
   message: string;
   provider?: boolean;
+  /** `w:FaultDetail` URI, as Windows adds to some faults. */
+  faultDetail?: string;
 }
 
 export interface WinRmServerOptions {
@@ -116,7 +118,7 @@ export const faultEnvelope = (relatesTo: string | undefined, f: FaultSpec): stri
     relatesTo,
     `<s:Fault><s:Code><s:Value>s:${f.code}</s:Value><s:Subcode><s:Value>w:${escapeText(f.subcode)}</s:Value></s:Subcode></s:Code>` +
       `<s:Reason><s:Text xml:lang="en-US">${escapeText(f.message)} </s:Text></s:Reason>` +
-      `<s:Detail><f:WSManFault xmlns:f="${NS.wsmanFault}" Code="${String(f.wsmanCode)}" Machine="${LOOPBACK}"><f:Message>` +
+      `<s:Detail>${f.faultDetail === undefined ? '' : `<w:FaultDetail>${escapeText(f.faultDetail)}</w:FaultDetail>`}<f:WSManFault xmlns:f="${NS.wsmanFault}" Code="${String(f.wsmanCode)}" Machine="${LOOPBACK}"><f:Message>` +
       (f.provider === true
         ? `<f:ProviderFault provider="Shell cmd plugin" path="%systemroot%\\system32\\winrscmd.dll">${escapeText(f.message)} </f:ProviderFault>`
         : `${escapeText(f.message)} `) +
@@ -135,15 +137,24 @@ const unknownCommand: FaultSpec = {
   wsmanCode: 2150858843,
   message:
     'The Windows Remote Shell received a request to perform an operation on a command identifier that does not exist. Either the command has completed execution or the client specified an invalid command identifier.',
+  faultDetail: 'http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/UnexpectedSelectors',
 };
 const unknownShell: FaultSpec = {
   code: 'Sender',
   subcode: 'InvalidSelectors',
   wsmanCode: 2150858843,
   message: 'The WS-Management service cannot process the request because the request contained invalid selectors for the resource.',
+  faultDetail: 'http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/UnexpectedSelectors',
 };
 const invalid = (message: string): FaultSpec => ({ code: 'Sender', subcode: 'SchemaValidationError', wsmanCode: 2150858817, message });
-const badParameter: FaultSpec = { code: 'Sender', subcode: 'InvalidParameter', wsmanCode: 87, message: 'The parameter is incorrect.', provider: true };
+const badParameter: FaultSpec = {
+  code: 'Sender',
+  subcode: 'InvalidParameter',
+  wsmanCode: 87,
+  message: 'The parameter is incorrect.',
+  provider: true,
+  faultDetail: 'http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/InvalidValue',
+};
 
 class Fault extends Error {
   constructor(readonly spec: FaultSpec) {
@@ -338,7 +349,8 @@ export const startWinRmServer = async (opts: WinRmServerOptions = {}): Promise<T
     const action = text(child(header, NS.addressing, 'Action'));
     const resource = text(child(header, NS.wsman, 'ResourceURI'));
     if (resource !== RESOURCE_URI_CMD) throw new Fault(invalid(`Unsupported ResourceURI ${resource}.`));
-    if (!/^uuid:[0-9a-f-]{36}$/i.test(text(child(header, NS.addressing, 'MessageID')))) throw new Fault(invalid('MessageID must be a uuid: URI.'));
+    // Any URI: masterzen's serializer sends `1-2-3-4`, and Windows relates its answer to whatever came.
+    if (text(child(header, NS.addressing, 'MessageID')) === '') throw new Fault(invalid('MessageID is missing.'));
     if (text(child(header, NS.addressing, 'To')) === '') throw new Fault(invalid('To is missing.'));
     const maxEnvelope = Number(text(child(header, NS.wsman, 'MaxEnvelopeSize')) || '153600');
     if (!Number.isInteger(maxEnvelope) || maxEnvelope < 8192) throw new Fault(invalid('MaxEnvelopeSize is not a usable number.'));
