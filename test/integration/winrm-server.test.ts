@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { Element } from '@xmldom/xmldom';
 import { NS } from '../../runner/winrm/namespaces';
 import { bodyOf, childElements, parseCommandId, parseReceive, parseResponse, parseShellId, parseXml, WinRmFault, type ReceiveResult } from '../../runner/winrm/responses';
-import { listVectors, readVector } from '../support/winrm-vectors';
+import { listWinrmVectors, readWinrmVectorText } from '../support/winrm-vectors';
 import { startWinRmServer, type TestWinRmServer } from '../support/winrm-server';
 
 let server: TestWinRmServer;
@@ -71,8 +71,8 @@ const normalise = (r: ReceiveResult) => ({
 });
 
 describe('the WinRM test server accepts every recorded request', () => {
-  it.each(listVectors('.request.xml'))('%s', async (file) => {
-    const response = await post(readVector(file));
+  it.each(listWinrmVectors('.request.xml'))('%s', async (file) => {
+    const response = await post(readWinrmVectorText(file));
     if (/create-shell/.test(file)) {
       expect(response.status).toBe(200);
       expect(parseShellId(parseResponse(response.body))).toMatch(/^[0-9A-F-]{36}$/);
@@ -91,26 +91,26 @@ describe('the WinRM test server accepts every recorded request', () => {
  */
 const replay = async (scenario: string, receiveFiles: string[]) => {
   const dir = `pypsrp-winrs/${scenario}`;
-  const files = listVectors('.request.xml').filter((f) => f.startsWith(`${dir}/`));
-  const recordedShell = parseShellId(parseResponse(readVector(`${dir}/01-create-shell.response.xml`)));
-  const recordedCommand = parseCommandId(parseResponse(readVector(`${dir}/02-command.response.xml`)));
+  const files = listWinrmVectors('.request.xml').filter((f) => f.startsWith(`${dir}/`));
+  const recordedShell = parseShellId(parseResponse(readWinrmVectorText(`${dir}/01-create-shell.response.xml`)));
+  const recordedCommand = parseCommandId(parseResponse(readWinrmVectorText(`${dir}/02-command.response.xml`)));
   let shellId = '';
   let commandId = '';
   const swap = (xml: string) => xml.split(recordedShell).join(shellId).split(recordedCommand).join(commandId);
   for (const file of files) {
-    const recordedResponse = readVector(file.replace('.request.xml', '.response.xml'));
+    const recordedResponse = readWinrmVectorText(file.replace('.request.xml', '.response.xml'));
     if (file.endsWith('-receive.request.xml')) {
       // Windows answered in one Receive; a local process may need several before Done.
       let merged: ReturnType<typeof normalise> = { state: undefined, exitCode: undefined, stdout: '', stderr: '' };
       let last = '';
       for (let i = 0; i < 50 && merged.state !== 'done'; i++) {
-        const r = await post(swap(readVector(file)));
+        const r = await post(swap(readWinrmVectorText(file)));
         expect(r.status).toBe(200);
         last = r.body;
         const n = normalise(parseReceive(parseResponse(r.body), commandId));
         merged = { ...n, stdout: merged.stdout + n.stdout, stderr: merged.stderr + n.stderr };
       }
-      const expected = receiveFiles.map((f) => normalise(parseReceive(parseResponse(readVector(`${dir}/${f}`)))));
+      const expected = receiveFiles.map((f) => normalise(parseReceive(parseResponse(readWinrmVectorText(`${dir}/${f}`)))));
       expect(merged).toEqual({
         state: 'done',
         exitCode: expected.at(-1)?.exitCode,
@@ -120,7 +120,7 @@ const replay = async (scenario: string, receiveFiles: string[]) => {
       expect(shape(last)).toEqual(shape(recordedResponse));
       continue;
     }
-    const r = await post(swap(readVector(file)));
+    const r = await post(swap(readWinrmVectorText(file)));
     expect(r.status).toBe(200);
     expect(shape(r.body)).toEqual(shape(recordedResponse));
     const doc = parseResponse(r.body);
@@ -139,19 +139,19 @@ describe('the WinRM test server answers as Windows did', () => {
   });
 
   it('answers a quiet Receive with the TimedOut fault Windows sends', async () => {
-    const recorded = readVector('pypsrp-winrs/operation-timeout/04-receive.fault.response.xml');
-    const create = await post(readVector('pypsrp-winrs/operation-timeout/01-create-shell.request.xml').replace('PT10S', 'PT0.2S'));
+    const recorded = readWinrmVectorText('pypsrp-winrs/operation-timeout/04-receive.fault.response.xml');
+    const create = await post(readWinrmVectorText('pypsrp-winrs/operation-timeout/01-create-shell.request.xml').replace('PT10S', 'PT0.2S'));
     const shellId = parseShellId(parseResponse(create.body));
     const recordedShell = '849551A1-CEC2-4ABD-8B62-652AD1053E9B';
     const swapShell = (xml: string) => xml.split(recordedShell).join(shellId).replace('PT10S', 'PT0.2S');
     const command = await post(
-      swapShell(readVector('pypsrp-winrs/operation-timeout/02-command.request.xml')).replace(
+      swapShell(readWinrmVectorText('pypsrp-winrs/operation-timeout/02-command.request.xml')).replace(
         '<rsp:Arguments>Write-Host hi; Start-Sleep 30; Write-Host hi again</rsp:Arguments>',
         '<rsp:Arguments>-EncodedCommand cwBsAGUAZQBwACAAMgA=</rsp:Arguments>',
       ),
     );
     const commandId = parseCommandId(parseResponse(command.body));
-    const r = await post(swapShell(readVector('pypsrp-winrs/operation-timeout/04-receive.request.xml')).split('D644AE56-61E5-4C1A-A135-E599B76B3035').join(commandId));
+    const r = await post(swapShell(readWinrmVectorText('pypsrp-winrs/operation-timeout/04-receive.request.xml')).split('D644AE56-61E5-4C1A-A135-E599B76B3035').join(commandId));
     const fault = faultOfResponse(r);
     const expected = faultOfResponse({ status: 500, body: recorded });
     expect([fault.code, fault.subcode, fault.wsmanCode, fault.isTimedOut, fault.reason]).toEqual([
@@ -166,9 +166,9 @@ describe('the WinRM test server answers as Windows did', () => {
 
   it('answers a Receive for an unknown command as Windows did', async () => {
     const dir = 'pypsrp-winrs/bad-cmd-id';
-    const shellId = parseShellId(parseResponse((await post(readVector(`${dir}/01-create-shell.request.xml`))).body));
-    const r = await post(readVector(`${dir}/03-receive.request.xml`).split('CCF84E0D-D0B5-4CFB-95B5-BCF3BFE15F36').join(shellId));
-    const recorded = readVector(`${dir}/03-receive.fault.response.xml`);
+    const shellId = parseShellId(parseResponse((await post(readWinrmVectorText(`${dir}/01-create-shell.request.xml`))).body));
+    const r = await post(readWinrmVectorText(`${dir}/03-receive.request.xml`).split('CCF84E0D-D0B5-4CFB-95B5-BCF3BFE15F36').join(shellId));
+    const recorded = readWinrmVectorText(`${dir}/03-receive.fault.response.xml`);
     const [got, want] = [faultOfResponse(r), faultOfResponse({ status: 500, body: recorded })];
     expect([got.code, got.subcode, got.wsmanCode, got.wsmanMessage]).toEqual([want.code, want.subcode, want.wsmanCode, want.wsmanMessage]);
     expect(got.faultDetail).toBe(want.faultDetail);
@@ -177,9 +177,9 @@ describe('the WinRM test server answers as Windows did', () => {
 
   it('answers a Receive without a CommandId with Windows InvalidParameter fault', async () => {
     const dir = 'pypsrp-winrs/fail-poll-process';
-    const shellId = parseShellId(parseResponse((await post(readVector(`${dir}/01-create-shell.request.xml`))).body));
-    const r = await post(readVector(`${dir}/02-receive.request.xml`).split('8ABEA8D2-0438-4D75-A594-55DCA786B4E1').join(shellId));
-    const recorded = readVector(`${dir}/02-receive.fault.response.xml`);
+    const shellId = parseShellId(parseResponse((await post(readWinrmVectorText(`${dir}/01-create-shell.request.xml`))).body));
+    const r = await post(readWinrmVectorText(`${dir}/02-receive.request.xml`).split('8ABEA8D2-0438-4D75-A594-55DCA786B4E1').join(shellId));
+    const recorded = readWinrmVectorText(`${dir}/02-receive.fault.response.xml`);
     const [got, want] = [faultOfResponse(r), faultOfResponse({ status: 500, body: recorded })];
     expect([got.code, got.subcode, got.wsmanCode, got.providerFault, got.faultDetail]).toEqual([want.code, want.subcode, want.wsmanCode, want.providerFault, want.faultDetail]);
     expect(shape(r.body)).toEqual(shape(recorded));
@@ -195,7 +195,7 @@ describe('the WinRM test server answers as Windows did', () => {
         });
       });
       req.on('error', reject);
-      req.end(readVector('pypsrp-winrs/standard/01-create-shell.request.xml'));
+      req.end(readWinrmVectorText('pypsrp-winrs/standard/01-create-shell.request.xml'));
     });
     expect([r.status, r.body, r.auth]).toEqual([401, '', 'Basic realm="WSMAN"']);
   });
