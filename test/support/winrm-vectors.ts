@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import path from 'node:path';
 import type { Element } from '@xmldom/xmldom';
 import { NS } from '../../runner/winrm/namespaces';
 import { childElements, parseXml } from '../../runner/winrm/responses';
@@ -8,26 +8,27 @@ import { childElements, parseXml } from '../../runner/winrm/responses';
  * The WinRM test vectors (test/vectors/winrm, a verbatim copy of ../shared/test-vectors/winrm with
  * its licenses, so a clean checkout has them too).
  */
-export const VECTORS_DIR = join(__dirname, '..', 'vectors', 'winrm');
+export const winrmVectorsDir = path.resolve(__dirname, '../vectors/winrm');
 
-export const readVector = (path: string): string => readFileSync(join(VECTORS_DIR, path), 'utf8');
-
-export const readWinrmVector = (...parts: string[]): Buffer => readFileSync(join(VECTORS_DIR, ...parts));
+export const readWinrmVector = (...parts: string[]): Buffer => readFileSync(path.join(winrmVectorsDir, ...parts));
 
 /** A JSON vector file; the caller states its shape with `as` (vector files are trusted test data). */
 export const readWinrmVectorJson = (...parts: string[]): unknown => JSON.parse(readWinrmVector(...parts).toString('utf8'));
 
-/** Every file under the vectors whose name ends with `suffix`, as paths relative to VECTORS_DIR. */
-export const listVectors = (suffix: string): string[] => {
+/** An XML vector as text (all of them are UTF-8). */
+export const readWinrmVectorText = (...parts: string[]): string => readWinrmVector(...parts).toString('utf8');
+
+/** Every vector file whose name ends with `suffix`, as paths relative to winrmVectorsDir, sorted. */
+export const listWinrmVectors = (suffix: string): string[] => {
   const out: string[] = [];
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir).sort()) {
-      const full = join(dir, name);
+      const full = path.join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith(suffix)) out.push(relative(VECTORS_DIR, full));
+      else if (name.endsWith(suffix)) out.push(path.relative(winrmVectorsDir, full));
     }
   };
-  walk(VECTORS_DIR);
+  walk(winrmVectorsDir);
   return out;
 };
 

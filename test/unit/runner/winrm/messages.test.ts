@@ -10,7 +10,7 @@ import {
 } from '../../../../runner/winrm/messages';
 import { encodePowerShell } from '../../../../runner/winrm/powershell';
 import { parseXml } from '../../../../runner/winrm/responses';
-import { listVectors, readVector, semanticXml } from '../../../support/winrm-vectors';
+import { listWinrmVectors, readWinrmVectorText, semanticXml } from '../../../support/winrm-vectors';
 
 /**
  * The request builders against every recorded request, compared by meaning (test/support/winrm-vectors.ts
@@ -85,7 +85,7 @@ const sendPayloads: Record<string, [string, boolean]> = {
 };
 
 for (const [name, sc] of Object.entries(scenarios)) {
-  for (const file of listVectors('.request.xml').filter((f) => f.startsWith(`pypsrp-winrs/${name}/`))) {
+  for (const file of listWinrmVectors('.request.xml').filter((f) => f.startsWith(`pypsrp-winrs/${name}/`))) {
     const op = /\d\d-([a-z_-]+)\.request\.xml$/.exec(file)?.[1];
     const [command, args, skip] = sc.command;
     if (op === 'create-shell') built[file] = () => createShellMessage(sc.env, sc.create);
@@ -105,15 +105,15 @@ built['pypsrp-winrs/no-cmd-shell/03-command.request.xml'] = () =>
 
 describe('WinRM request builders against every recorded request', () => {
   it('builds every request file', () => {
-    expect(listVectors('.request.xml').filter((f) => !(f in built))).toEqual([]);
+    expect(listWinrmVectors('.request.xml').filter((f) => !(f in built))).toEqual([]);
   });
 
   it.each(Object.entries(built))('%s', (file, build) => {
-    expect(semanticXml(build())).toEqual(semanticXml(readVector(file)));
+    expect(semanticXml(build())).toEqual(semanticXml(readWinrmVectorText(file)));
   });
 
   it('notices a difference that matters', () => {
-    const recorded = semanticXml(readVector('pypsrp-winrs/standard/02-command.request.xml'));
+    const recorded = semanticXml(readWinrmVectorText('pypsrp-winrs/standard/02-command.request.xml'));
     const env = scenarios.standard?.env ?? pywinrm;
     expect(semanticXml(commandMessage(env, ID, 'cmd.exe', ['/c', 'echo', 'ho'], { skipCmdShell: false }))).not.toEqual(recorded);
     expect(semanticXml(commandMessage(env, ID, 'cmd.exe', ['/c', 'echo', 'hi'], { skipCmdShell: true }))).not.toEqual(recorded);

@@ -2,7 +2,7 @@ import { NS } from '../../../../runner/winrm/namespaces';
 import { bodyOf, childElements, parseCommandId, parseReceive, parseResponse, parseShellId, WinRmFault } from '../../../../runner/winrm/responses';
 import { ConnectionError } from '../../../../runner/connection-error';
 import { decodeClixmlStderr } from '../../../../runner/winrm/powershell';
-import { listVectors, readVector } from '../../../support/winrm-vectors';
+import { listWinrmVectors, readWinrmVectorText } from '../../../support/winrm-vectors';
 
 /**
  * Every recorded response, parsed with the values the vectors' README states for it. The table must
@@ -228,7 +228,7 @@ const sessionIds: Record<string, { shellId: string; commandId: string | undefine
   unicode: { shellId: '3C225977-02C6-42E5-9D66-5BBDAB4859B1', commandId: '1B922CC0-CE49-4A7E-AC46-B01C472B49A9' },
 };
 for (const [scenario, ids] of Object.entries(sessionIds)) {
-  for (const file of listVectors('.response.xml').filter((f) => f.startsWith(`pypsrp-winrs/${scenario}/`))) {
+  for (const file of listWinrmVectors('.response.xml').filter((f) => f.startsWith(`pypsrp-winrs/${scenario}/`))) {
     if (file in expected) continue;
     const op = /\d\d-([a-z_-]+?)(?:\.fault)?\.response\.xml$/.exec(file)?.[1];
     if (op === 'create-shell') expected[file] = shell(ids.shellId);
@@ -243,11 +243,11 @@ const text = (b: Buffer | undefined): string => (b ?? Buffer.alloc(0)).toString(
 
 describe('WinRM responses: every recorded vector', () => {
   it('has an expectation for every response file', () => {
-    expect(listVectors('.response.xml').filter((f) => !(f in expected))).toEqual([]);
+    expect(listWinrmVectors('.response.xml').filter((f) => !(f in expected))).toEqual([]);
   });
 
   it.each(Object.entries(expected))('%s', (file, exp) => {
-    const xml = readVector(file);
+    const xml = readWinrmVectorText(file);
     const httpStatus = file.includes('fault') ? 500 : 200;
     if (exp.kind === 'fault') {
       let thrown: unknown;
