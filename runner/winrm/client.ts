@@ -38,6 +38,17 @@ export interface RunCommandOptions {
   signal?: AbortSignal | undefined;
   /** Like an abort, but rejects with a TIMEOUT ConnectionError. */
   timeoutMs?: number | undefined;
+  /**
+   * After an abort or timeout stopped a started command, before the rejection: whether the host
+   * acknowledged deleting the shell (which ends everything the command started), so callers can
+   * tell a verified stop from a hopeful one.
+   */
+  onStopped?: ((outcome: { shellDeleted: boolean }) => void) | undefined;
+  /**
+   * Awaited before each Receive: output is pulled, so a caller that cannot take more yet holds the
+   * next Receive back (backpressure) by not settling it. An abort still ends the command.
+   */
+  beforeReceive?: (() => Promise<void>) | undefined;
   command?: CommandOptions | undefined;
 }
 
@@ -91,7 +102,8 @@ export class WinRmClient {
     } catch (e) {
       if (signal?.aborted !== true) throw e;
       // The command must not outlive its step: terminate it and drop the shell with everything in it.
-      await this.stopAfterCancel(commandId);
+      const shellDeleted = await this.stopAfterCancel(commandId);
+      opts.onStopped?.({ shellDeleted });
       if (timeout?.aborted === true && opts.signal?.aborted !== true) {
         throw new ConnectionError('TIMEOUT', `The command did not finish within ${String(opts.timeoutMs)} ms and was terminated.`, { code: 'ETIMEDOUT' });
       }
@@ -146,6 +158,7 @@ export class WinRmClient {
   private async receiveUntilDone(shellId: string, commandId: string, opts: RunCommandOptions, signal: AbortSignal | undefined): Promise<number | null> {
     const receiveTimeoutMs = this.env.operationTimeoutSeconds * 1000 + this.requestTimeoutMs;
     for (;;) {
+      if (opts.beforeReceive !== undefined) await opts.beforeReceive();
       let text: string;
       try {
         text = await this.transport.post(receiveMessage(this.env, shellId, commandId, { keepAlive: true }), { timeoutMs: receiveTimeoutMs, signal });
@@ -164,7 +177,8 @@ export class WinRmClient {
     }
   }
 
-  private async stopAfterCancel(commandId: string): Promise<void> {
+  /** Answers whether the host acknowledged deleting the shell. */
+  private async stopAfterCancel(commandId: string): Promise<boolean> {
     const cleanup = AbortSignal.timeout(CLEANUP_TIMEOUT_MS);
     try {
       await this.signal(commandId, 'terminate', cleanup);
@@ -173,8 +187,10 @@ export class WinRmClient {
     }
     try {
       await this.deleteShell(cleanup);
+      return true;
     } catch {
       // Nothing more can be done from here; the shell's idle timeout ends it on the host.
+      return false;
     }
   }
 }
