@@ -1,5 +1,6 @@
 import type { CredentialKind } from '../inventory/credential-schema';
 import type { Target, TargetProtocol } from '../inventory/target-schema';
+import { compatibleKinds } from '../inventory/targets-service';
 import type { Step } from '../jobs/schema';
 import type { RunHost } from './schema';
 
@@ -11,12 +12,6 @@ import type { RunHost } from './schema';
 
 /** cmd.exe refuses longer command lines. */
 export const CMD_LINE_LIMIT = 8191;
-
-/** The credential kinds a protocol can log in with. */
-export const credentialKindsFor: Readonly<Record<TargetProtocol, readonly CredentialKind[]>> = {
-  ssh: ['ssh-password', 'ssh-key'],
-  winrm: ['winrm-password'],
-};
 
 type StepShape = Pick<Step, 'kind' | 'content'> & { id?: string | undefined; interpreter?: string | undefined };
 
@@ -54,7 +49,7 @@ export const blockerOf = (
   if (target.credentialId === undefined) return { errorCategory: 'CREDENTIAL', errorMessage: 'The target has no credential.' };
   const kind = credentialKinds.get(target.credentialId);
   if (kind === undefined) return { errorCategory: 'CREDENTIAL', errorMessage: `The target's credential '${target.credentialId}' no longer exists.` };
-  const fits = credentialKindsFor[target.protocol];
+  const fits = compatibleKinds[target.protocol];
   if (!fits.includes(kind)) {
     return {
       errorCategory: 'CREDENTIAL',
