@@ -61,6 +61,8 @@ export interface WinRmServerOptions {
   scheme?: 'http' | 'https';
   username?: string;
   password?: string;
+  /** A fixed port (npm start's demo target keeps its address across restarts); a free one by default. */
+  port?: number;
 }
 
 export interface TestWinRmServer {
@@ -501,7 +503,10 @@ export const startWinRmServer = async (opts: WinRmServerOptions = {}): Promise<T
   } else {
     server = http.createServer(onRequest);
   }
-  await new Promise<void>((resolve) => server.listen(0, LOOPBACK, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, LOOPBACK, resolve);
+  });
   const port = (server.address() as AddressInfo).port;
 
   return {
