@@ -5,6 +5,7 @@ import {
   commandMessage,
   createShellMessage,
   deleteShellMessage,
+  identifyMessage,
   receiveMessage,
   sendMessage,
   signalMessage,
@@ -13,7 +14,7 @@ import {
   type EnvelopeOptions,
 } from './messages';
 import type { SignalName } from './namespaces';
-import { parseCommandId, parseReceive, parseResponse, parseShellId, WinRmFault } from './responses';
+import { parseCommandId, parseIdentify, parseReceive, parseResponse, parseShellId, WinRmFault, type IdentifyResult } from './responses';
 
 /**
  * A WinRM (WS-Management) remote shell client: one cmd shell on one host, commands run in it one
@@ -65,6 +66,11 @@ export class WinRmClient {
 
   get shellId(): string | undefined {
     return this.shell;
+  }
+
+  /** Asks the service who it is (vendor, OS and stack version); authenticated like every request. */
+  async identify(signal?: AbortSignal): Promise<IdentifyResult> {
+    return parseIdentify(await this.call(identifyMessage(), signal));
   }
 
   /** Opens the shell (UTF-8 code page and no user profile unless told otherwise) and answers its id. */

@@ -162,6 +162,13 @@ const badParameter: FaultSpec = {
   faultDetail: 'http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/InvalidValue',
 };
 
+const IDENTIFY = 'Identify';
+/** What Windows Server 2022 answers to Identify; the OS version here is fixed, this is not Windows. */
+export const IDENTIFY_RESPONSE =
+  `<wsmid:IdentifyResponse xmlns:wsmid="${NS.identity}"><wsmid:ProtocolVersion>${NS.wsman}</wsmid:ProtocolVersion>` +
+  `<wsmid:ProductVendor>Microsoft Corporation</wsmid:ProductVendor><wsmid:ProductVersion>OS: 10.0.20348 SP: 0.0 Stack: 3.0</wsmid:ProductVersion>` +
+  `</wsmid:IdentifyResponse>`;
+
 class Fault extends Error {
   constructor(readonly spec: FaultSpec) {
     super(spec.message);
@@ -352,6 +359,8 @@ export const startWinRmServer = async (opts: WinRmServerOptions = {}): Promise<T
     const header = child(root, NS.soap, 'Header');
     const body = child(root, NS.soap, 'Body');
     if (header === undefined || body === undefined) throw new Fault(invalid('The SOAP envelope needs a Header and a Body.'));
+    // Identify has no addressing headers; its answer names the service and (on Windows) the OS.
+    if (child(body, NS.identity, 'Identify') !== undefined) return { action: IDENTIFY, body: IDENTIFY_RESPONSE };
     const action = text(child(header, NS.addressing, 'Action'));
     const resource = text(child(header, NS.wsman, 'ResourceURI'));
     if (resource !== RESOURCE_URI_CMD) throw new Fault(invalid(`Unsupported ResourceURI ${resource}.`));
@@ -560,7 +569,7 @@ export const startWinRmServer = async (opts: WinRmServerOptions = {}): Promise<T
             return;
           }
           const out = await handle(doc, abort.signal);
-          send(200, responseEnvelope(out.action, relatesTo, out.body));
+          send(200, out.action === IDENTIFY ? `<s:Envelope xmlns:s="${NS.soap}" xml:lang="en-US"><s:Header/><s:Body>${out.body}</s:Body></s:Envelope>` : responseEnvelope(out.action, relatesTo, out.body));
         } catch (e) {
           send(500, faultEnvelope(relatesTo, e instanceof Fault ? e.spec : invalid(e instanceof Error ? e.message : String(e))));
         }
