@@ -18,7 +18,8 @@ import { parseCommandId, parseIdentify, parseReceive, parseResponse, parseShellI
 
 /**
  * A WinRM (WS-Management) remote shell client: one cmd shell on one host, commands run in it one
- * after another, their output streamed through Receive until the command is Done.
+ * after another, their output streamed through Receive until the command is Done. One operation
+ * at a time: the host's single connection carries them in order (NTLM sealing depends on it).
  */
 
 export interface WinRmClientOptions extends WinRmTransportOptions {
@@ -89,14 +90,16 @@ export class WinRmClient {
     const timeout = opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs);
     const signals = [opts.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
     const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
-    const shellId = await this.createShell({}, signal);
-    const commandId = parseCommandId(await this.call(commandMessage(this.env, shellId, command, args, { skipCmdShell: false, ...opts.command }), signal));
+    let commandId: string | undefined;
     try {
+      const shellId = await this.createShell({}, signal);
+      commandId = parseCommandId(await this.call(commandMessage(this.env, shellId, command, args, { skipCmdShell: false, ...opts.command }), signal));
       if (opts.stdin !== undefined) await this.sendAll(shellId, commandId, Buffer.from(opts.stdin), signal);
       return await this.receiveUntilDone(shellId, commandId, opts, signal);
     } catch (e) {
       if (signal?.aborted !== true) throw e;
-      // The command must not outlive its step: terminate it and drop the shell with everything in it.
+      // The command must not outlive its step: terminate it and drop the shell with everything in
+      // it (also when the abort came before the Command's answer, so its id is unknown).
       await this.stopAfterCancel(commandId);
       if (timeout?.aborted === true && opts.signal?.aborted !== true) {
         throw new ConnectionError('TIMEOUT', `The command did not finish within ${String(opts.timeoutMs)} ms and was terminated.`, { code: 'ETIMEDOUT' });
@@ -170,10 +173,10 @@ export class WinRmClient {
     }
   }
 
-  private async stopAfterCancel(commandId: string): Promise<void> {
+  private async stopAfterCancel(commandId: string | undefined): Promise<void> {
     const cleanup = AbortSignal.timeout(CLEANUP_TIMEOUT_MS);
     try {
-      await this.signal(commandId, 'terminate', cleanup);
+      if (commandId !== undefined && this.shell !== undefined) await this.signal(commandId, 'terminate', cleanup);
     } catch {
       // Deleting the shell below ends the command too.
     }

@@ -200,6 +200,26 @@ describe('WinRM client against the local WinRM server', () => {
     expect(await eventually(async () => !(await running(marker)))).toBe(true);
   });
 
+  it('deletes the shell when cancelled before the Command was answered', async () => {
+    const marker = `sleep ${String(300 + randomInt(1000))}.${String(randomInt(1000))}`;
+    const client = connect(plain);
+    await client.createShell();
+    plain.delay('Command', 1_000);
+    try {
+      const ac = new AbortController();
+      const pending = client.runCommand(marker, [], { signal: ac.signal });
+      setTimeout(() => {
+        ac.abort();
+      }, 200);
+      await errorOf(pending);
+      expect(client.shellId).toBeUndefined();
+      // Whatever the server started for the cut-off request died with the shell.
+      expect(await eventually(async () => !(await running(marker)))).toBe(true);
+    } finally {
+      plain.delay('Command', 0);
+    }
+  });
+
   it('answers a wrong password with AUTH_FAILED and never repeats the password', async () => {
     const err = await errorOf(connect(plain, { auth: { kind: 'basic', username: plain.username, password: WRONG_PASSWORD } }).runCommand('true', []));
     expect(err).toBeInstanceOf(ConnectionError);
