@@ -5,6 +5,7 @@ import {
   commandMessage,
   createShellMessage,
   deleteShellMessage,
+  identifyMessage,
   receiveMessage,
   sendMessage,
   signalMessage,
@@ -13,11 +14,12 @@ import {
   type EnvelopeOptions,
 } from './messages';
 import type { SignalName } from './namespaces';
-import { parseCommandId, parseReceive, parseResponse, parseShellId, WinRmFault } from './responses';
+import { parseCommandId, parseIdentify, parseReceive, parseResponse, parseShellId, WinRmFault, type IdentifyResult } from './responses';
 
 /**
  * A WinRM (WS-Management) remote shell client: one cmd shell on one host, commands run in it one
- * after another, their output streamed through Receive until the command is Done.
+ * after another, their output streamed through Receive until the command is Done. One operation
+ * at a time: the host's single connection carries them in order (NTLM sealing depends on it).
  */
 
 export interface WinRmClientOptions extends WinRmTransportOptions {
@@ -78,6 +80,11 @@ export class WinRmClient {
     return this.shell;
   }
 
+  /** Asks the service who it is (vendor, OS and stack version); authenticated like every request. */
+  async identify(signal?: AbortSignal): Promise<IdentifyResult> {
+    return parseIdentify(await this.call(identifyMessage(), signal));
+  }
+
   /** Opens the shell (UTF-8 code page and no user profile unless told otherwise) and answers its id. */
   async createShell(opts: CreateShellOptions = {}, signal?: AbortSignal): Promise<string> {
     if (this.shell !== undefined) return this.shell;
@@ -94,14 +101,16 @@ export class WinRmClient {
     const timeout = opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs);
     const signals = [opts.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
     const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
-    const shellId = await this.createShell({}, signal);
-    const commandId = parseCommandId(await this.call(commandMessage(this.env, shellId, command, args, { skipCmdShell: false, ...opts.command }), signal));
+    let commandId: string | undefined;
     try {
+      const shellId = await this.createShell({}, signal);
+      commandId = parseCommandId(await this.call(commandMessage(this.env, shellId, command, args, { skipCmdShell: false, ...opts.command }), signal));
       if (opts.stdin !== undefined) await this.sendAll(shellId, commandId, Buffer.from(opts.stdin), signal);
       return await this.receiveUntilDone(shellId, commandId, opts, signal);
     } catch (e) {
       if (signal?.aborted !== true) throw e;
-      // The command must not outlive its step: terminate it and drop the shell with everything in it.
+      // The command must not outlive its step: terminate it and drop the shell with everything in
+      // it (also when the abort came before the Command's answer, so its id is unknown).
       const shellDeleted = await this.stopAfterCancel(commandId);
       opts.onStopped?.({ shellDeleted });
       if (timeout?.aborted === true && opts.signal?.aborted !== true) {
@@ -178,10 +187,10 @@ export class WinRmClient {
   }
 
   /** Answers whether the host acknowledged deleting the shell. */
-  private async stopAfterCancel(commandId: string): Promise<boolean> {
+  private async stopAfterCancel(commandId: string | undefined): Promise<boolean> {
     const cleanup = AbortSignal.timeout(CLEANUP_TIMEOUT_MS);
     try {
-      await this.signal(commandId, 'terminate', cleanup);
+      if (commandId !== undefined && this.shell !== undefined) await this.signal(commandId, 'terminate', cleanup);
     } catch {
       // Deleting the shell below ends the command too.
     }

@@ -149,3 +149,10 @@ export const signalMessage = (env: EnvelopeOptions, shellId: string, commandId: 
   envelope(env, ACTION.signal, `<rsp:Signal CommandId="${escapeAttr(commandId)}"><rsp:Code>${SIGNAL[signal]}</rsp:Code></rsp:Signal>`, { shellId });
 
 export const deleteShellMessage = (env: EnvelopeOptions, shellId: string): string => envelope(env, ACTION.delete, '', { shellId });
+
+/**
+ * WS-Management Identify (DSP0226 §11): no addressing headers, answered by the service itself with
+ * its vendor and version, which on Windows include the OS version.
+ */
+export const identifyMessage = (): string =>
+  `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${NS.soap}" xmlns:wsmid="${NS.identity}"><s:Header/><s:Body><wsmid:Identify/></s:Body></s:Envelope>`;

@@ -226,3 +226,20 @@ export const parseReceive = (doc: Document, commandId?: string): ReceiveResult =
   }
   return { streams: new Map([...parts].map(([k, v]) => [k, Buffer.concat(v)])), ended, state, exitCode };
 };
+
+export interface IdentifyResult {
+  vendor: string | undefined;
+  /** On Windows `OS: 10.0.17763 SP: 0.0 Stack: 3.0`. */
+  productVersion: string | undefined;
+  protocolVersion: string | undefined;
+}
+
+export const parseIdentify = (doc: Document): IdentifyResult => {
+  const response = child(bodyOf(doc), NS.identity, 'IdentifyResponse');
+  if (response === undefined) throw new ConnectionError('PROTOCOL', "The WinRM server's answer to Identify has no IdentifyResponse.");
+  return {
+    vendor: clean(textOf(child(response, NS.identity, 'ProductVendor'))),
+    productVersion: clean(textOf(child(response, NS.identity, 'ProductVersion'))),
+    protocolVersion: clean(textOf(child(response, NS.identity, 'ProtocolVersion'))),
+  };
+};

@@ -6,12 +6,15 @@
  */
 import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import http from 'node:http';
 import { rootCertificates } from 'node:tls';
 import { promisify } from 'node:util';
 import { ConnectionError } from '../../runner/connection-error';
 import { WinRmClient, type WinRmClientOptions } from '../../runner/winrm/client';
+import { NtlmClient } from '../../runner/winrm/ntlm';
 import { ClixmlStderrDecoder, powershellInvocation } from '../../runner/winrm/powershell';
 import { WinRmFault } from '../../runner/winrm/responses';
+import { readWinrmVectorText } from '../support/winrm-vectors';
 import { startWinRmServer, type TestWinRmServer } from '../support/winrm-server';
 
 const run = promisify(execFile);
@@ -197,6 +200,26 @@ describe('WinRM client against the local WinRM server', () => {
     expect(await eventually(async () => !(await running(marker)))).toBe(true);
   });
 
+  it('deletes the shell when cancelled before the Command was answered', async () => {
+    const marker = `sleep ${String(300 + randomInt(1000))}.${String(randomInt(1000))}`;
+    const client = connect(plain);
+    await client.createShell();
+    plain.delay('Command', 1_000);
+    try {
+      const ac = new AbortController();
+      const pending = client.runCommand(marker, [], { signal: ac.signal });
+      setTimeout(() => {
+        ac.abort();
+      }, 200);
+      await errorOf(pending);
+      expect(client.shellId).toBeUndefined();
+      // Whatever the server started for the cut-off request died with the shell.
+      expect(await eventually(async () => !(await running(marker)))).toBe(true);
+    } finally {
+      plain.delay('Command', 0);
+    }
+  });
+
   it('answers a wrong password with AUTH_FAILED and never repeats the password', async () => {
     const err = await errorOf(connect(plain, { auth: { kind: 'basic', username: plain.username, password: WRONG_PASSWORD } }).runCommand('true', []));
     expect(err).toBeInstanceOf(ConnectionError);
@@ -252,5 +275,80 @@ describe('WinRM over HTTPS', () => {
   it('refuses the certificate when the CA bundle is not the one that signed it', async () => {
     const err = await errorOf(connect(tls, { tls: { ca: rootCertificates[0] ?? '' } }).runCommand('true', []));
     expect((err as ConnectionError).category).toBe('TLS');
+  });
+});
+
+describe('WinRM with NTLM', () => {
+  const ntlm = (server: TestWinRmServer, password = server.password, username = server.username): Partial<WinRmClientOptions> => ({
+    auth: { kind: 'ntlm', username, password },
+    allowUnencrypted: false,
+  });
+
+  it('runs commands over plain HTTP with every body sealed', async () => {
+    const before = plain.requests.length;
+    const out = collect();
+    const client = connect(plain, ntlm(plain));
+    expect(await client.runCommand('echo', ['sealed'], out)).toBe(0);
+    expect(await client.runCommand('printf', ['%s', 'again'], out)).toBe(0);
+    expect(out.text('stdout')).toBe('sealed\nagain');
+    // Create, then Command and Receive twice: the server reads only sealed bodies over HTTP (next test).
+    expect(plain.requests.length - before).toBeGreaterThanOrEqual(5);
+  });
+
+  it('is refused by the server when a body after the handshake is not sealed', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const client = new NtlmClient({ username: plain.username, password: plain.password });
+    const post = (body: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; auth: string | undefined }>((resolve, reject) => {
+        const req = http.request(plain.url, { method: 'POST', agent, headers: { 'Content-Type': 'application/soap+xml;charset=UTF-8', ...headers } }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, auth: res.headers['www-authenticate'] });
+          });
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      const challenge = await post('', { Authorization: `Negotiate ${client.negotiate().toString('base64')}` });
+      expect(challenge.status).toBe(401);
+      const token = Buffer.from((challenge.auth ?? '').replace(/^Negotiate /, ''), 'base64');
+      expect((await post('', { Authorization: `Negotiate ${client.authenticate(token).toString('base64')}` })).status).toBe(200);
+      const create = readWinrmVectorText('pypsrp-winrs/standard/01-create-shell.request.xml');
+      expect((await post(create, {})).status).toBe(400);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('works over HTTPS, bound to the server certificate', async () => {
+    const out = collect();
+    expect(await connect(tls, ntlm(tls)).runCommand('echo', ['bound'], out)).toBe(0);
+    expect(out.text('stdout')).toBe('bound\n');
+  });
+
+  it('accepts DOMAIN\\user names', async () => {
+    expect(await connect(plain, ntlm(plain, plain.password, `WORKGROUP\\${plain.username}`)).runCommand('true', [])).toBe(0);
+  });
+
+  it('answers a wrong password with AUTH_FAILED and never repeats the password', async () => {
+    const err = await errorOf(connect(plain, ntlm(plain, WRONG_PASSWORD)).runCommand('true', []));
+    expect((err as ConnectionError).category).toBe('AUTH_FAILED');
+    expect(JSON.stringify({ message: (err as Error).message, stack: (err as Error).stack })).not.toContain(WRONG_PASSWORD);
+  });
+
+  it('authenticates a new connection after a cancel dropped the old one, and still terminates the command', async () => {
+    const marker = `sleep ${String(300 + randomInt(1000))}.${String(randomInt(1000))}`;
+    const client = connect(plain, ntlm(plain));
+    const ac = new AbortController();
+    const pending = client.runCommand(marker, [], { signal: ac.signal });
+    expect(await eventually(() => running(marker))).toBe(true);
+    ac.abort();
+    await errorOf(pending);
+    expect(await eventually(async () => !(await running(marker)))).toBe(true);
+    expect(client.shellId).toBeUndefined();
+    const out = collect();
+    expect(await client.runCommand('echo', ['after'], out)).toBe(0);
+    expect(out.text('stdout')).toBe('after\n');
   });
 });

@@ -197,6 +197,6 @@ describe('the WinRM test server answers as Windows did', () => {
       req.on('error', reject);
       req.end(readWinrmVectorText('pypsrp-winrs/standard/01-create-shell.request.xml'));
     });
-    expect([r.status, r.body, r.auth]).toEqual([401, '', 'Basic realm="WSMAN"']);
+    expect([r.status, r.body, r.auth]).toEqual([401, '', 'Negotiate, Basic realm="WSMAN"']);
   });
 });

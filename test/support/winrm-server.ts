@@ -1,15 +1,17 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { chownSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Document, Element } from '@xmldom/xmldom';
 import { ACTION, COMMAND_STATE, NS, RESOURCE_URI_CMD, SIGNAL, WSMAN_TIMED_OUT_CODE } from '../../runner/winrm/namespaces';
 import { escapeText } from '../../runner/winrm/messages';
+import { decryptBody, encryptBody, isEncryptedContentType } from '../../runner/winrm/encryption';
+import { NtlmServer, tlsServerEndPoint } from '../../runner/winrm/ntlm';
 import { decodePowerShell, STDIN_SCRIPT_BOOTSTRAP } from '../../runner/winrm/powershell';
 import { child, childElements, descendants, parseXml } from '../../runner/winrm/responses';
 import { isRoot, TEST_USER } from './sshd';
@@ -31,8 +33,12 @@ import { isRoot, TEST_USER } from './sshd';
  * - Each command gets its own process group; Signal terminate and Delete kill the group.
  * - A Receive waits up to the request's OperationTimeout for output, then answers the `w:TimedOut`
  *   fault (HTTP 500) Windows answers.
- * - Authentication is Basic only; a wrong or missing Authorization header gets HTTP 401 with an
- *   empty body, as from Windows.
+ * - Authentication is Basic or NTLMv2 (runner/winrm/ntlm's server context, one per connection). A
+ *   wrong or missing Authorization header gets HTTP 401 with an empty body, as from Windows. After
+ *   NTLM over HTTP every body must be sealed (`multipart/encrypted`) and answers are sealed too; an
+ *   unsealed body gets HTTP 400 (Windows with AllowUnencrypted=false refuses it as well). NTLM over
+ *   HTTPS must carry the channel binding of the server's certificate. Basic over HTTP is accepted
+ *   (refusing it is the client's rule, tested there).
  */
 
 const run = promisify(execFile);
@@ -157,6 +163,13 @@ const badParameter: FaultSpec = {
   provider: true,
   faultDetail: 'http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/InvalidValue',
 };
+
+const IDENTIFY = 'Identify';
+/** What Windows Server 2022 answers to Identify; the OS version here is fixed, this is not Windows. */
+export const IDENTIFY_RESPONSE =
+  `<wsmid:IdentifyResponse xmlns:wsmid="${NS.identity}"><wsmid:ProtocolVersion>${NS.wsman}</wsmid:ProtocolVersion>` +
+  `<wsmid:ProductVendor>Microsoft Corporation</wsmid:ProductVendor><wsmid:ProductVersion>OS: 10.0.20348 SP: 0.0 Stack: 3.0</wsmid:ProductVersion>` +
+  `</wsmid:IdentifyResponse>`;
 
 class Fault extends Error {
   constructor(readonly spec: FaultSpec) {
@@ -348,6 +361,8 @@ export const startWinRmServer = async (opts: WinRmServerOptions = {}): Promise<T
     const header = child(root, NS.soap, 'Header');
     const body = child(root, NS.soap, 'Body');
     if (header === undefined || body === undefined) throw new Fault(invalid('The SOAP envelope needs a Header and a Body.'));
+    // Identify has no addressing headers; its answer names the service and (on Windows) the OS.
+    if (child(body, NS.identity, 'Identify') !== undefined) return { action: IDENTIFY, body: IDENTIFY_RESPONSE };
     const action = text(child(header, NS.addressing, 'Action'));
     const resource = text(child(header, NS.wsman, 'ResourceURI'));
     if (resource !== RESOURCE_URI_CMD) throw new Fault(invalid(`Unsupported ResourceURI ${resource}.`));
@@ -431,6 +446,21 @@ export const startWinRmServer = async (opts: WinRmServerOptions = {}): Promise<T
     }
   };
 
+  let ca: string | undefined;
+  let tlsOptions: { key: string; cert: string } | undefined;
+  let channelBindings: Buffer | undefined;
+  if (scheme === 'https') {
+    const certs = await makeCertificates(dir);
+    ca = certs.ca;
+    tlsOptions = { key: certs.key, cert: certs.cert };
+    // NTLM over HTTPS must be bound to this certificate (Extended Protection "Required").
+    channelBindings = tlsServerEndPoint(new X509Certificate(certs.cert).raw);
+  }
+
+  /** NTLM authenticates a connection: its context lives as long as the socket. */
+  const connections = new WeakMap<Socket, NtlmServer>();
+  const lookupPassword = (user: string): string | undefined => (user.toLowerCase() === username.toLowerCase() ? password : undefined);
+
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
     const abort = new AbortController();
@@ -440,25 +470,80 @@ export const startWinRmServer = async (opts: WinRmServerOptions = {}): Promise<T
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       void (async () => {
-        const send = (status: number, body: string, headers: Record<string, string> = {}): void => {
+        const sendRaw = (status: number, body: Buffer, contentType = 'application/soap+xml;charset=UTF-8'): void => {
           if (res.writableEnded || res.destroyed) return;
-          res.writeHead(status, { 'Content-Type': 'application/soap+xml;charset=UTF-8', 'Content-Length': String(Buffer.byteLength(body)), ...headers });
+          res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(body.length) });
           res.end(body);
         };
-        if (req.method !== 'POST' || req.url !== '/wsman') {
-          send(404, '');
-          return;
-        }
-        if (req.headers.authorization !== expectedAuth) {
-          res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="WSMAN"', 'Content-Length': '0' });
+        const unauthorized = (token?: Buffer): void => {
+          res.setHeader('WWW-Authenticate', token === undefined ? ['Negotiate', 'Basic realm="WSMAN"'] : [`Negotiate ${token.toString('base64')}`]);
+          res.setHeader('Content-Length', '0');
+          res.writeHead(401);
           res.end();
+        };
+        if (req.method !== 'POST' || req.url !== '/wsman') {
+          sendRaw(404, Buffer.alloc(0));
           return;
         }
-        if (!/^application\/soap\+xml/i.test(req.headers['content-type'] ?? '')) {
-          send(415, '');
+        const body = Buffer.concat(chunks);
+        const authorization = req.headers.authorization ?? '';
+        let sealer: NtlmServer | undefined;
+        if (/^Negotiate\s/i.test(authorization)) {
+          const token = Buffer.from(authorization.replace(/^Negotiate\s+/i, ''), 'base64');
+          try {
+            if (token.readUInt32LE(8) === 1) {
+              const ntlm = new NtlmServer({ lookupPassword, channelBindings });
+              connections.set(req.socket, ntlm);
+              unauthorized(ntlm.challenge(token));
+              return;
+            }
+            const ntlm = connections.get(req.socket);
+            if (ntlm === undefined) throw new Error('AUTHENTICATE without NEGOTIATE on this connection');
+            ntlm.accept(token);
+            sealer = ntlm;
+          } catch {
+            connections.delete(req.socket);
+            unauthorized();
+            return;
+          }
+          if (body.length === 0) {
+            sendRaw(200, Buffer.alloc(0));
+            return;
+          }
+        } else if (/^Basic\s/i.test(authorization)) {
+          if (authorization !== expectedAuth) {
+            unauthorized();
+            return;
+          }
+        } else {
+          sealer = connections.get(req.socket);
+          if (sealer === undefined) {
+            unauthorized();
+            return;
+          }
+        }
+        // NTLM over HTTP: bodies must be sealed both ways, as Windows insists with AllowUnencrypted=false.
+        const sealed = sealer !== undefined && scheme === 'http';
+        const contentType = req.headers['content-type'] ?? '';
+        let soap: Buffer;
+        try {
+          if (sealed !== isEncryptedContentType(contentType)) throw new Error(sealed ? 'unencrypted body' : 'unexpected encryption');
+          soap = sealed && sealer !== undefined ? decryptBody(sealer, contentType, body) : body;
+        } catch {
+          sendRaw(400, Buffer.alloc(0));
           return;
         }
-        const raw = Buffer.concat(chunks).toString('utf8');
+        if (!sealed && !/^application\/soap\+xml/i.test(contentType)) {
+          sendRaw(415, Buffer.alloc(0));
+          return;
+        }
+        const send = (status: number, xml: string): void => {
+          if (sealed && sealer !== undefined) {
+            const out = encryptBody(sealer, Buffer.from(xml, 'utf8'));
+            sendRaw(status, out.body, out.contentType);
+          } else sendRaw(status, Buffer.from(xml, 'utf8'));
+        };
+        const raw = soap.toString('utf8');
         requests.push(raw);
         let relatesTo: string | undefined;
         let actionName = '';
@@ -486,7 +571,7 @@ export const startWinRmServer = async (opts: WinRmServerOptions = {}): Promise<T
             return;
           }
           const out = await handle(doc, abort.signal);
-          send(200, responseEnvelope(out.action, relatesTo, out.body));
+          send(200, out.action === IDENTIFY ? `<s:Envelope xmlns:s="${NS.soap}" xml:lang="en-US"><s:Header/><s:Body>${out.body}</s:Body></s:Envelope>` : responseEnvelope(out.action, relatesTo, out.body));
         } catch (e) {
           send(500, faultEnvelope(relatesTo, e instanceof Fault ? e.spec : invalid(e instanceof Error ? e.message : String(e))));
         }
@@ -494,15 +579,7 @@ export const startWinRmServer = async (opts: WinRmServerOptions = {}): Promise<T
     });
   };
 
-  let ca: string | undefined;
-  let server: http.Server;
-  if (scheme === 'https') {
-    const certs = await makeCertificates(dir);
-    ca = certs.ca;
-    server = https.createServer({ key: certs.key, cert: certs.cert }, onRequest);
-  } else {
-    server = http.createServer(onRequest);
-  }
+  const server = tlsOptions === undefined ? http.createServer(onRequest) : https.createServer(tlsOptions, onRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, LOOPBACK, resolve);
