@@ -10,9 +10,10 @@ import path from 'node:path';
  * with /bin/sh on this machine (as the unprivileged `opsc-test` user when started as root, else as
  * the user running npm start). Off unless asked for.
  *
- * The login is made once and kept in `<data>/demo-winrm/login.json` (0600), so a credential made
- * for it keeps working across restarts; the port is fixed (OPSC_DEMO_WINRM_PORT, default 5986);
- * the CA that signs its certificate is new at every start (`<data>/demo-winrm/ca.pem`).
+ * It listens on plain HTTP with NTLM (every message sealed, as Windows' default listener), so the
+ * target needs no certificate. The login is made once and kept in `<data>/demo-winrm/login.json`
+ * (0600), so a credential made for it keeps working across restarts, and the port is fixed
+ * (OPSC_DEMO_WINRM_PORT, default 5985), so the target's address does too.
  */
 export interface DemoWinRm {
   /** What to tell the person who started it. Never the password. */
@@ -20,7 +21,7 @@ export interface DemoWinRm {
   close(): Promise<void>;
 }
 
-const DEFAULT_PORT = 5986;
+const DEFAULT_PORT = 5985;
 
 export const demoWinRmWanted = (env: NodeJS.ProcessEnv): boolean => env.OPSC_DEMO_WINRM === '1';
 
@@ -40,17 +41,14 @@ export const startDemoWinRm = async (dataDir: string, env: NodeJS.ProcessEnv): P
   const login = loginOf(loginFile);
   // Test support, loaded only when asked for: the product itself never needs it.
   const { startWinRmServer } = await import('../test/support/winrm-server');
-  const server = await startWinRmServer({ scheme: 'https', port, ...login });
-  const caFile = path.join(dir, 'ca.pem');
-  writeFileSync(caFile, server.ca ?? '', { mode: 0o600 });
+  const server = await startWinRmServer({ scheme: 'http', port, ...login });
   const runsAs = process.getuid?.() === 0 ? 'opsc-test' : userInfo().username;
   return {
     lines: [
       '',
-      `DEMO WinRM target (OPSC_DEMO_WINRM=1) at ${server.host}:${String(server.port)}. It is NOT Windows:`,
+      `DEMO WinRM target (OPSC_DEMO_WINRM=1). It is NOT Windows:`,
       `every command sent to it runs with /bin/sh on THIS machine as '${runsAs}'.`,
-      "  target:     protocol winrm, transport https, auth basic, caBundle = the contents of",
-      `              ${caFile} (new at every start), or verifyTls false`,
+      `  target:     address ${server.host}, port ${String(server.port)}, protocol winrm, transport http, auth ntlm`,
       `  credential: kind winrm-password, username '${login.username}', password in ${loginFile}`,
     ],
     close: () => server.stop(),

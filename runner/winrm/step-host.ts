@@ -30,12 +30,14 @@ const CLEANUP_TIMEOUT_MS = 5_000;
 
 const environmentKey = (env: Readonly<Record<string, string>>): string => JSON.stringify(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
+const ACCESS_DENIED_HRESULT = 0x80070005;
+
 /**
  * Faults during a step become connection errors, so the host ends with a category like an SSH host:
- * `Access is denied` (5) is the credential's fault, anything else the server's.
+ * `Access is denied` (5, or as an HRESULT) is the credential's fault, anything else the server's.
  */
 export const connectionErrorOf = (e: unknown): unknown => {
-  if (e instanceof WinRmFault) return new ConnectionError(e.wsmanCode === 5 ? 'AUTH_FAILED' : 'PROTOCOL', e.message);
+  if (e instanceof WinRmFault) return new ConnectionError(e.wsmanCode === 5 || e.wsmanCode === ACCESS_DENIED_HRESULT ? 'AUTH_FAILED' : 'PROTOCOL', e.message);
   return e;
 };
 
@@ -192,16 +194,17 @@ export interface WinRmTarget {
 
 /** The client's options for a target: its transport, TLS trust and login. */
 export const winrmClientOptionsOf = (target: WinRmTarget, requestTimeoutMs: number): WinRmClientOptions => {
-  if (target.winrm.auth === 'ntlm') {
-    throw new ConnectionError('PROTOCOL', "NTLM authentication is not available in this runner yet; use auth 'basic' over https for this target.");
-  }
-  // Basic takes the domain in the user name, as Windows expects it.
-  const username = target.domain === undefined || /[\\@]/.test(target.username) ? target.username : `${target.domain}\\${target.username}`;
+  const { username, domain, password } = target;
+  // NTLM carries the domain itself; Basic takes it in the user name, as Windows expects it.
+  const auth =
+    target.winrm.auth === 'ntlm'
+      ? { kind: 'ntlm' as const, username, password, domain }
+      : { kind: 'basic' as const, username: domain === undefined || /[\\@]/.test(username) ? username : `${domain}\\${username}`, password };
   return {
     host: target.address,
     port: target.port,
     scheme: target.winrm.transport,
-    auth: { kind: 'basic', username, password: target.password },
+    auth,
     tls: { verify: target.winrm.verifyTls, ca: target.winrm.caBundle },
     requestTimeoutMs,
   };

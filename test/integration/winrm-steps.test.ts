@@ -233,6 +233,25 @@ describe('steps on a WinRM host', () => {
     expect(sink.chunks).toEqual([]);
   });
 
+  it('runs over plain HTTP with NTLM (the server refuses unsealed bodies), with the domain from the credential', async () => {
+    const plain = await startWinRmServer({ scheme: 'http' });
+    try {
+      const sink = new InMemoryOutputSink();
+      const before = plain.requests.length;
+      const result = await runOn(sink, {
+        target: { address: plain.host, port: plain.port, winrm: { transport: 'http', auth: 'ntlm', verifyTls: true }, username: plain.username, domain: 'WORKGROUP', password: plain.password },
+        parameters: { where: 'sealed' },
+        steps: [step('hi', 'echo "hello $OPSC_PARAM_where"')],
+      });
+
+      expect(result.status).toBe('succeeded');
+      expect(sink.text()).toBe('hello sealed\n');
+      expect(plain.requests.length).toBeGreaterThan(before);
+    } finally {
+      await plain.stop();
+    }
+  });
+
   it('reports connection problems as categories, like SSH hosts', async () => {
     const sink = new InMemoryOutputSink();
     const steps = [step('x', 'echo x')];
