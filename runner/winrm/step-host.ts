@@ -142,8 +142,8 @@ const startCommand = (client: WinRmClient, launch: StepLaunch): StepProcess => {
     // It finished on its own before the stop reached the host.
     if (finished) return 'graceful';
     if (stopOutcome !== undefined) return stopOutcome.shellDeleted ? 'killed' : 'incomplete';
-    // Stopped before the client knew the command (its Command request was in flight, or the
-    // connection failed): deleting the shell ends whatever may have started in it.
+    // The client did not get to stop it (the connection failed first): deleting the shell ends
+    // whatever may still run in it, if the host answers at all.
     try {
       await client.deleteShell(AbortSignal.timeout(CLEANUP_TIMEOUT_MS));
       return 'killed';

@@ -48,13 +48,13 @@ const step = (id: string, content: string, over: Partial<StepSpec> = {}): StepSp
   ...over,
 });
 
-const runOn = (sink: OutputSink, over: Partial<HostRunInput> & { target?: WinRmTarget } = {}) => {
-  const { target, ...input } = over;
+const runOn = (sink: OutputSink, over: Partial<HostRunInput> & { target?: WinRmTarget; requestTimeoutMs?: number } = {}) => {
+  const { target, requestTimeoutMs, ...input } = over;
   const parameters = input.parameters ?? {};
   return runHost(
     { output: sink, clock: systemClock },
     {
-      connection: (signal) => connectWinRmStepHost(winrmClientOptionsOf(target ?? targetOf(), 5_000), parameterEnv(parameters), signal),
+      connection: (signal) => connectWinRmStepHost(winrmClientOptionsOf(target ?? targetOf(), requestTimeoutMs ?? 5_000), parameterEnv(parameters), signal),
       steps: [],
       parameters,
       secureValues: [],
@@ -180,6 +180,20 @@ describe('steps on a WinRM host', () => {
     expect(sink.text()).toBe('started\n');
   });
 
+  it('says a stop is incomplete when the host does not acknowledge deleting the shell', async () => {
+    const marker = uniqueSleep(39);
+    const cancel = new AbortController();
+    server.injectFault({ action: 'Delete', response: { status: 503, body: '' } });
+    const pending = runOn(new InMemoryOutputSink(), { signal: cancel.signal, steps: [step('long', marker)] });
+    await waitFor('the step to run on the host', () => running(marker));
+    cancel.abort();
+    const result = await pending;
+
+    expect(result.steps[0]).toMatchObject({ status: 'cancelled', termination: 'incomplete' });
+    // Signal terminate still reached it; a real Windows host may keep children until the shell's idle timeout.
+    await waitFor('the command to end', async () => !(await running(marker)));
+  });
+
   it('runs a long PowerShell script, sent through stdin', async () => {
     const lines = Array.from({ length: 4000 }, (_, i) => `echo "line ${String(i).padStart(4, '0')} ${'x'.repeat(12)}"`);
     const script = lines.join('\n');
@@ -263,5 +277,16 @@ describe('steps on a WinRM host', () => {
     expect(wrongPassword.errorMessage).not.toContain('CANARY');
     expect(refused).toMatchObject({ status: 'unreachable', errorCategory: 'REFUSED' });
     expect(untrusted).toMatchObject({ status: 'unreachable', errorCategory: 'TLS' });
+  });
+
+  it('reports a host that does not answer in time as TIMEOUT', async () => {
+    server.delay('Create', 3_000);
+    try {
+      const result = await runOn(new InMemoryOutputSink(), { steps: [step('x', 'echo x')], requestTimeoutMs: 500 });
+
+      expect(result).toMatchObject({ status: 'unreachable', errorCategory: 'TIMEOUT' });
+    } finally {
+      server.delay('Create', 0);
+    }
   });
 });
