@@ -160,7 +160,9 @@ describe('WinRM client against the local WinRM server', () => {
     const marker = `sleep ${String(300 + randomInt(1000))}.${String(randomInt(1000))}`;
     const client = connect(plain, { operationTimeoutSeconds: 1 });
     const started = Date.now();
-    const err = await errorOf(client.runCommand(`${marker}; echo never`, [], { timeoutMs: 1_500 }));
+    const pending = errorOf(client.runCommand(`${marker}; echo never`, [], { timeoutMs: 1_500 }));
+    expect(await eventually(() => running(marker), 1_000)).toBe(true);
+    const err = await pending;
     expect(err).toBeInstanceOf(ConnectionError);
     expect((err as ConnectionError).category).toBe('TIMEOUT');
     expect(Date.now() - started).toBeLessThan(8_000);
