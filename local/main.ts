@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { demoWinRmWanted, startDemoWinRm, type DemoWinRm } from './demo-winrm';
 import { DataDirInUseError } from './lock';
 import type { SmtpSettings } from '../adapters/local/mail';
 import { startStack } from './stack';
@@ -52,6 +53,16 @@ const main = async () => {
     say(`    ${stack.admin.generatedPassword}`);
     say('It is shown only this once; you will choose a new password at first sign-in.');
   }
+  let demo: DemoWinRm | undefined;
+  if (demoWinRmWanted(process.env)) {
+    try {
+      demo = await startDemoWinRm(dataDir, process.env);
+    } catch (e) {
+      await stack.close();
+      throw e;
+    }
+    for (const line of demo.lines) say(line);
+  }
   say(`Data folder: ${dataDir}`);
   say(`OpsConductor is running at ${stack.url}`);
 
@@ -59,8 +70,8 @@ const main = async () => {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    stack
-      .close()
+    (demo?.close() ?? Promise.resolve())
+      .then(() => stack.close())
       .then(() => process.exit(0))
       .catch((e: unknown) => {
         process.stderr.write(`Error while stopping: ${String(e)}\n`);

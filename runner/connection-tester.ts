@@ -3,17 +3,29 @@ import type { NetworkScanner } from '../core/ports/network-scanner';
 import { sshAuthOf } from './ssh/connect-rules';
 import { scanNetwork } from './discovery/scan';
 import { testConnection } from './ssh/probe';
+import { testWinRmConnection } from './winrm/probe';
 
-/**
- * The runner's protocol clients behind core's ports. WinRM targets answer PROTOCOL until the
- * WinRM client exists; the console shows that as the test's outcome.
- */
+/** The runner's protocol clients behind core's ports. */
 const TEST_TIMEOUT_MS = 10_000;
 
 export const runnerConnectionTester: ConnectionTester = {
   test: async ({ target, username, material, trustedFingerprint }) => {
-    if (target.protocol !== 'ssh') {
-      return { ok: false, category: 'PROTOCOL', message: 'Connection tests over WinRM are not available yet: the WinRM client is still being built.' };
+    if (target.protocol === 'winrm') {
+      if (material.kind !== 'winrm-password') {
+        return { ok: false, category: 'AUTH_FAILED', message: 'A WinRM target needs a winrm-password credential.' };
+      }
+      // Targets always carry their WinRM options (the schema requires them); the default is the secure listener.
+      const winrm = target.winrm ?? { transport: 'https', auth: 'ntlm', verifyTls: true };
+      return testWinRmConnection(
+        {
+          host: target.address,
+          port: target.port,
+          scheme: winrm.transport,
+          auth: { kind: winrm.auth, username, password: material.password },
+          tls: { verify: winrm.verifyTls },
+        },
+        { timeoutMs: TEST_TIMEOUT_MS },
+      );
     }
     const result = await testConnection({ host: target.address, port: target.port, hostKeyFingerprint: trustedFingerprint }, { username, auth: sshAuthOf(material) }, { timeoutMs: TEST_TIMEOUT_MS });
     if (!result.ok) return result;

@@ -12,10 +12,12 @@ import type { BatchRequest } from '../core/runs/tasks';
 import { allHosts, targetsById } from '../core/runs/tasks';
 import { errorHostStatuses, finishedRunStatuses, type HostStatus, type RunCounts, type StoredChunk } from '../core/runs/schema';
 import { runBatch, type BatchHostResult } from './executor/batch';
+import { parameterEnv } from './executor/remote-script';
 import type { HostConnector, HostRunOptions, OutputSink, StepSpec } from './executor/types';
 import { sshAuthOf } from './ssh/connect-rules';
-import { ConnectionError } from './ssh/connection-error';
+import { ConnectionError } from './connection-error';
 import { connectSshSession } from './ssh/session';
+import { connectWinRmStepHost, winrmClientOptionsOf } from './winrm/step-host';
 
 /**
  * RunBatch, the runner's task: works the pending hosts of one batch of a run with the executor,
@@ -211,11 +213,13 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
   const handshakes = semaphore(deps.options?.concurrentHandshakes ?? DEFAULT_CONCURRENT_HANDSHAKES);
   const targets = new Map((await targetsById(deps.targets, run.projectId, hosts.map((h) => h.targetId))).map((t) => [t.id, t]));
   // Hosts share credentials: each is read (and its material opened) once per batch.
-  const logins = new Map<string, Promise<{ username: string; material: CredentialMaterial } | undefined>>();
+  const logins = new Map<string, Promise<{ username: string; domain: string | undefined; material: CredentialMaterial } | undefined>>();
   const loginOf = (credentialId: string) => {
     let login = logins.get(credentialId);
     if (!login) {
-      login = deps.credentials.get(run.projectId, credentialId).then(async (c) => (c ? { username: c.username, material: await deps.vault.get({ projectId: run.projectId, credentialId: c.id }, c.secretVersion) } : undefined));
+      login = deps.credentials
+        .get(run.projectId, credentialId)
+        .then(async (c) => (c ? { username: c.username, domain: c.domain, material: await deps.vault.get({ projectId: run.projectId, credentialId: c.id }, c.secretVersion) } : undefined));
       logins.set(credentialId, login);
     }
     return login;
@@ -225,17 +229,27 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
     if (!target) throw new ConnectionError('DNS', 'The target was deleted during the run.');
     const login = target.credentialId === undefined ? undefined : await loginOf(target.credentialId);
     if (!login) throw new ConnectionError('AUTH_FAILED', 'The target has no usable credential.');
+    const username = target.username ?? login.username;
+    const timeoutMs = deps.options?.connectTimeoutMs ?? 15_000;
     // Handshakes are CPU-bound: a few at a time finish sooner than all at once, so the first
     // hosts' output comes early and the pool stays busy (see docs/performance.md).
-    return handshakes.run(() => connectSshSession({
-      host: target.address,
-      port: target.port,
-      username: target.username ?? login.username,
-      auth: sshAuthOf(login.material),
-      hostKey: { expectedFingerprint: trustedFingerprint(target) },
-      timeoutMs: deps.options?.connectTimeoutMs ?? 15_000,
-      signal,
-    }));
+    if (target.protocol === 'winrm') {
+      const { winrm } = target;
+      if (winrm === undefined || login.material.kind !== 'winrm-password') throw new ConnectionError('AUTH_FAILED', 'A WinRM target needs its WinRM options and a winrm-password credential.');
+      const options = winrmClientOptionsOf({ address: target.address, port: target.port, winrm, username, domain: login.domain, password: login.material.password }, timeoutMs);
+      return handshakes.run(() => connectWinRmStepHost(options, parameterEnv(parameters), signal));
+    }
+    return handshakes.run(() =>
+      connectSshSession({
+        host: target.address,
+        port: target.port,
+        username,
+        auth: sshAuthOf(login.material),
+        hostKey: { expectedFingerprint: trustedFingerprint(target) },
+        timeoutMs,
+        signal,
+      }),
+    );
   };
   const stored = outputBatcher(deps.runs, run.id);
   const outputOf = new Map<string, { lastSeq: number; outputBytes: number }>();

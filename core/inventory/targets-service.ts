@@ -25,7 +25,8 @@ export interface TargetDeps {
 
 const ref = (t: Target) => ({ id: t.id, name: t.name, address: t.address, protocol: t.protocol });
 
-const compatibleKinds: Record<Target['protocol'], CredentialKind[]> = { ssh: ['ssh-password', 'ssh-key'], winrm: ['winrm-password'] };
+/** The credential kinds each protocol can log in with. */
+export const compatibleKinds: Readonly<Record<Target['protocol'], readonly CredentialKind[]>> = { ssh: ['ssh-password', 'ssh-key'], winrm: ['winrm-password'] };
 
 const checkCredential = async (deps: Pick<TargetDeps, 'credentials'>, projectId: string, t: Pick<Target, 'protocol' | 'credentialId'>) => {
   if (t.credentialId === undefined) return;

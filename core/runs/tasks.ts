@@ -8,6 +8,7 @@ import type { CredentialStore, TargetStore } from '../ports/inventory-store';
 import type { JobStore } from '../ports/job-store';
 import type { RunStore } from '../ports/run-store';
 import { cutBatches, resolveCount } from './batches';
+import { blockerOf } from './blockers';
 import { finishedRunStatuses, type HostStatus, type Run, type RunHost, type RunStatus } from './schema';
 
 /**
@@ -91,15 +92,6 @@ const resolveTargets = async (deps: RunTaskDeps, run: Run): Promise<Target[]> =>
   return [...byId.values()].filter((t) => t.enabled).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 };
 
-/** Why a host cannot run at all, decided before any runner starts. */
-const blockerOf = (target: Target, powershell: boolean, credentials: ReadonlySet<string>): Pick<RunHost, 'errorCategory' | 'errorMessage'> | undefined => {
-  if (target.protocol === 'winrm') return { errorCategory: 'PROTOCOL', errorMessage: 'Runs on WinRM targets are not available yet: the WinRM client is still being built.' };
-  if (powershell) return { errorCategory: 'PROTOCOL', errorMessage: 'PowerShell steps need a WinRM target.' };
-  if (target.credentialId === undefined) return { errorCategory: 'CREDENTIAL', errorMessage: 'The target has no credential.' };
-  if (!credentials.has(target.credentialId)) return { errorCategory: 'CREDENTIAL', errorMessage: `The target's credential '${target.credentialId}' no longer exists.` };
-  return undefined;
-};
-
 const batchRequests = (run: Run, hosts: readonly RunHost[], concurrency: number, startedAt: string): PlanOutput => {
   const pendingByBatch = new Map<number, number>();
   for (const h of hosts) if (h.status === 'pending') pendingByBatch.set(h.batch, (pendingByBatch.get(h.batch) ?? 0) + 1);
@@ -130,15 +122,14 @@ export const planRun = async (deps: RunTaskDeps, input: { runId: string }): Prom
   const total = targets.length;
   const concurrency = Math.max(1, resolveCount(job.concurrency, total, 'up'));
   const maxErrors = resolveCount(job.maxErrors, total, 'down');
-  const powershell = job.steps.some((s) => s.kind === 'powershell');
   const now = deps.clock.now().toISOString();
 
   const runnable: Target[] = [];
   const blocked: RunHost[] = [];
   const credentialIds = [...new Set(targets.flatMap((t) => (t.credentialId === undefined ? [] : [t.credentialId])))];
-  const existing = new Set((await Promise.all(credentialIds.map((id) => deps.credentials.get(run.projectId, id)))).flatMap((c) => (c ? [c.id] : [])));
+  const existing = new Map((await Promise.all(credentialIds.map((id) => deps.credentials.get(run.projectId, id)))).flatMap((c) => (c ? [[c.id, c.kind] as const] : [])));
   for (const t of targets) {
-    const blocker = blockerOf(t, powershell, existing);
+    const blocker = blockerOf(t, job.steps, existing);
     if (blocker) blocked.push({ runId: run.id, targetId: t.id, targetName: t.name, address: t.address, batch: 0, status: 'failed', steps: [], lastSeq: 0, outputBytes: 0, ...blocker, finishedAt: now });
     else runnable.push(t);
   }

@@ -1,4 +1,4 @@
-import { isConnectionError } from '../ssh/connection-error';
+import { isConnectionError } from '../connection-error';
 import { OutputWriter } from './output';
 import { REDACTION, StreamRedactor } from './redactor';
 import { checkStep, parameterEnv } from './remote-script';

@@ -1,4 +1,4 @@
-import { isConnectionError } from '../ssh/connection-error';
+import { isConnectionError } from '../connection-error';
 import {
   BOOTSTRAP_COMMAND,
   buildEnvelope,

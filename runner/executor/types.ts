@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/clock';
 import type { StoredChunk } from '../../core/runs/schema';
-import type { ConnectionErrorCategory } from '../ssh/connection-error';
+import type { ConnectionErrorCategory } from '../connection-error';
 
 /**
  * The job executor's vocabulary and ports. The executor runs the steps of one job run on hosts; it

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Client as Ssh2Client, ClientChannel } from 'ssh2';
-import { abortErrorOf, ConnectionError } from './connection-error';
+import { abortErrorOf, ConnectionError } from '../connection-error';
 import { classify, establishSsh, redact, type FailureContext } from './connect-rules';
 
 export { sshFingerprint } from './connect-rules';

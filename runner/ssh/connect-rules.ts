@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Socket } from 'node:net';
 import ssh2, { type Client as Ssh2Client, type PasswordAuthMethod, type PublicKeyAuthMethod } from 'ssh2';
 import type { SshAuth, SshConnectOptions } from './client';
-import { abortErrorOf, ConnectionError, type ConnectionErrorCategory } from './connection-error';
+import { abortErrorOf, ConnectionError, DNS_CODES, UNREACHABLE_CODES, type ConnectionErrorCategory } from '../connection-error';
 import type { CredentialMaterial } from '../../core/inventory/credential-schema';
 
 /**
@@ -36,8 +36,6 @@ export interface Ssh2Error extends Error {
   code?: string | number;
 }
 
-const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
-const UNREACHABLE_CODES = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 // SSH_MSG_DISCONNECT reasons a server uses to end authentication (RFC 4253 §11.1).
 const AUTH_DISCONNECT_REASONS = new Set([13, 14, 15]);
 

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { connectSsh, type SshAuth, type SshConnection, type SshConnectOptions } from './client';
-import { isConnectionError, type ConnectionErrorCategory } from './connection-error';
+import { isConnectionError, type ConnectionErrorCategory } from '../connection-error';
 
 /**
  * The connection test behind `POST …/targets/{id}/test`: can the runner reach the target, trust

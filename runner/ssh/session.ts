@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Client as Ssh2Client, ClientChannel } from 'ssh2';
 import type { SshConnectOptions } from './client';
-import { abortErrorOf, ConnectionError } from './connection-error';
+import { abortErrorOf, ConnectionError } from '../connection-error';
 import { classify, establishSsh, redact, type FailureContext as Context, type Ssh2Error } from './connect-rules';
 
 /**

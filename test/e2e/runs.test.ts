@@ -4,10 +4,12 @@ import { promisify } from 'node:util';
 import { request, type HttpResponse } from '../support/http';
 import { inviteAndSignIn, startInProcessStack } from '../support/in-process-stack';
 import { freePort, startTestSshd, type TestSshd } from '../support/sshd';
+import { startWinRmServer, type TestWinRmServer } from '../support/winrm-server';
 
 /**
  * Runs end to end: the API, the job-run ASL on the local engine, the runner process over SSH to a
- * real OpenSSH sshd on loopback, output and results in the store.
+ * real OpenSSH sshd on loopback (and WinRM to the local WinRM test server), output and results in
+ * the store.
  */
 jest.setTimeout(120_000);
 
@@ -317,5 +319,97 @@ describe('runs', () => {
 
     expect((await api('GET', `/v1/projects/${other}/runs/${someRun}`)).status).toBe(404);
     expect((await api('GET', p('/runs/run_nope'))).status).toBe(400);
+  });
+});
+
+/**
+ * SSH and WinRM hosts in one run: the local WinRM test server (test/support/winrm-server.ts, over
+ * HTTPS with its own CA) next to the real sshd. The server runs command lines with /bin/sh, so a
+ * step like `echo hello` means the same on both.
+ */
+describe('runs on SSH and WinRM targets together', () => {
+  let winrm: TestWinRmServer;
+  let winrmCredentialId: string;
+
+  beforeAll(async () => {
+    winrm = await startWinRmServer({ scheme: 'https' });
+    winrmCredentialId = String((await api('POST', p('/credentials'), { name: 'windows', kind: 'winrm-password', username: winrm.username, password: winrm.password })).json().id);
+  });
+  afterAll(async () => {
+    await winrm.stop();
+  });
+
+  const windowsTarget = async (name: string, tags: Record<string, string>) => {
+    const res = await api('POST', p('/targets'), {
+      name,
+      address: winrm.host,
+      port: winrm.port,
+      protocol: 'winrm',
+      winrm: { transport: 'https', auth: 'basic', verifyTls: true, caBundle: winrm.ca },
+      credentialId: winrmCredentialId,
+      tags,
+    });
+    if (res.status !== 201) throw new Error(`target: ${res.status} ${res.text}`);
+    return String(res.json().id);
+  };
+
+  it('runs one job on SSH and WinRM hosts in the same run, with live output and a result per host', async () => {
+    const linux = [await target('mixed-linux-1', { fleet: 'both' }), await target('mixed-linux-2', { fleet: 'both' })];
+    const windows = [await windowsTarget('mixed-windows-1', { fleet: 'both' }), await windowsTarget('mixed-windows-2', { fleet: 'both' })];
+    const jobId = await job({ name: 'everywhere', targets: { selector: 'fleet=both' }, steps: [{ kind: 'command', content: 'echo hello && sleep 2' }] });
+
+    const runId = String((await api('POST', p(`/jobs/${jobId}/runs`), {})).json().id);
+    // Live: every host's output is readable while the run is still going.
+    const cursors = [...linux, ...windows].map((t) => `${t}:0`).join(',');
+    let live: { targetId: string; items: { data: string }[] }[] = [];
+    await waitFor('output from every host', async () => {
+      const res = await api('GET', p(`/runs/${runId}/outputs?cursors=${cursors}`));
+      // 404 until Plan has written the hosts.
+      if (res.status !== 200) return false;
+      live = res.json().items as typeof live;
+      return live.length === 4 && live.every((h) => h.items.length > 0);
+    });
+    const during = (await api('GET', p(`/runs/${runId}`))).json() as RunBody;
+    const run = await waitForRun(runId);
+
+    expect(during.status).toBe('running');
+    expect(run).toMatchObject({ status: 'succeeded', counts: { total: 4, succeeded: 4 } });
+    const hosts = await hostsOf(runId);
+    expect(hosts.map((h) => [h.targetId, h.status, h.exitCode]).sort()).toEqual([...linux, ...windows].map((t) => [t, 'succeeded', 0]).sort());
+    for (const t of [...linux, ...windows]) expect((await outputOf(runId, t)).toString()).toBe('hello\n');
+    // The WinRM hosts really went through the WinRM server.
+    expect(winrm.requests.filter((r) => r.includes('echo hello')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('fails the hosts whose protocol cannot run a step, and runs the others', async () => {
+    const linux = await target('ps-linux', { fleet: 'ps' });
+    const windows = await windowsTarget('ps-windows', { fleet: 'ps' });
+    const jobId = await job({ name: 'powershell', targets: { selector: 'fleet=ps' }, maxErrors: '100%', steps: [{ kind: 'powershell', content: 'echo "from powershell $OPSC_PARAM_what"' }], parameters: [{ name: 'what', type: 'string', default: 'param' }] });
+
+    const run = await waitForRun(String((await api('POST', p(`/jobs/${jobId}/runs`), {})).json().id));
+
+    expect(run).toMatchObject({ status: 'failed', counts: { total: 2, succeeded: 1, failed: 1 } });
+    const hosts = await hostsOf(run.id);
+    expect(hosts.find((h) => h.targetId === linux)).toMatchObject({ status: 'failed', errorCategory: 'PROTOCOL', errorMessage: expect.stringContaining('needs a WinRM target') as unknown });
+    expect(hosts.find((h) => h.targetId === windows)).toMatchObject({ status: 'succeeded', exitCode: 0 });
+    expect((await outputOf(run.id, windows)).toString()).toBe('from powershell param\n');
+  });
+
+  it('cancels a long step on a WinRM host and leaves no process of it', async () => {
+    const seconds = uniqueSleep(44);
+    const windows = await windowsTarget('cancel-windows', { fleet: 'cancel-win' });
+    await target('cancel-linux', { fleet: 'cancel-win' });
+    const jobId = await job({ name: 'cancel-both', targets: { selector: 'fleet=cancel-win' }, steps: [{ kind: 'command', content: `echo started && sleep ${seconds}` }] });
+    const runId = String((await api('POST', p(`/jobs/${jobId}/runs`), {})).json().id);
+    await waitFor('the step on both hosts', async () => (await processesMatching(`sleep ${seconds}`)).length >= 2);
+
+    expect((await api('POST', p(`/runs/${runId}/cancel`))).status).toBe(202);
+    const run = await waitForRun(runId);
+
+    expect(run).toMatchObject({ status: 'cancelled', counts: { cancelled: 2 } });
+    const host = (await hostsOf(runId)).find((h) => h.targetId === windows);
+    expect(host).toMatchObject({ status: 'cancelled', steps: [{ status: 'cancelled', termination: 'killed' }] });
+    expect(await processesMatching(`sleep ${seconds}`)).toEqual([]);
+    expect((await outputOf(runId, windows)).toString()).toBe('started\n');
   });
 });

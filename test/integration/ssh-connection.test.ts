@@ -10,7 +10,7 @@
 import { randomInt } from 'node:crypto';
 import os from 'node:os';
 import { connectSsh, type SshAuth, type SshConnectOptions } from '../../runner/ssh/client';
-import { ConnectionError } from '../../runner/ssh/connection-error';
+import { ConnectionError } from '../../runner/connection-error';
 import { testConnection } from '../../runner/ssh/probe';
 import { freePort, startSilentServer, startTestSshd, type KeyPair, type TestSshd } from '../support/sshd';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Server, type AuthContext, type ServerChannel } from 'ssh2';
 import { connectSsh, DEFAULT_MAX_OUTPUT_BYTES, type SshConnection, type SshConnectOptions } from '../../runner/ssh/client';
-import { ConnectionError } from '../../runner/ssh/connection-error';
+import { ConnectionError } from '../../runner/connection-error';
 import { testConnection } from '../../runner/ssh/probe';
 import { fingerprintOfFile } from '../support/sshd';
 import { ed25519KeyPair } from '../support/ssh-keys';

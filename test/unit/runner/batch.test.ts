@@ -2,7 +2,7 @@ import { systemClock } from '../../../core/clock';
 import { runBatch, type BatchHost, type BatchInput } from '../../../runner/executor/batch';
 import { InMemoryOutputSink } from '../../../runner/executor/output';
 import { ExecutorInputError, type StepSpec } from '../../../runner/executor/types';
-import { ConnectionError } from '../../../runner/ssh/connection-error';
+import { ConnectionError } from '../../../runner/connection-error';
 import { LocalSession } from './local-session';
 
 /** The pool's rules with LocalSession hosts; counted on the connector side. */

@@ -3,7 +3,7 @@ import { systemClock } from '../../../core/clock';
 import { runHost } from '../../../runner/executor/host-run';
 import { InMemoryOutputSink } from '../../../runner/executor/output';
 import { ExecutorInputError, type HostRunInput, type OutputChunk, type OutputSink, type StepSpec } from '../../../runner/executor/types';
-import { ConnectionError } from '../../../runner/ssh/connection-error';
+import { ConnectionError } from '../../../runner/connection-error';
 import { LocalSession, runLocally } from './local-session';
 
 /**

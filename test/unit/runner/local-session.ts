@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { ConnectionError } from '../../../runner/ssh/connection-error';
+import { ConnectionError } from '../../../runner/connection-error';
 import type { HostSession, RemoteExit, RemoteProcess, SpawnOptions } from '../../../runner/executor/types';
 
 /**

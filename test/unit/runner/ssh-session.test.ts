@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Server, utils, type ServerChannel } from 'ssh2';
-import { ConnectionError } from '../../../runner/ssh/connection-error';
+import { ConnectionError } from '../../../runner/connection-error';
 import { connectSshSession, type SshSession } from '../../../runner/ssh/session';
 import type { SshConnectOptions } from '../../../runner/ssh/client';
 import { freePort, startSilentServer } from '../../support/sshd';

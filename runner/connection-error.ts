@@ -1,11 +1,13 @@
 /**
  * Why a connection to a target failed, in the few categories an operator can act on: fix the
  * name (DNS), the port or firewall (REFUSED), the network path or the host's load (TIMEOUT), the
- * credential (AUTH_FAILED), the trusted host key (HOST_KEY_MISMATCH), or the server itself
- * (PROTOCOL). The category is what the console shows and what retries decide on; the message says
- * what happened in words. Neither ever carries a password, passphrase or key.
+ * credential (AUTH_FAILED), the trusted host key (HOST_KEY_MISMATCH, SSH), the server's TLS
+ * certificate (TLS, WinRM over HTTPS: trust its CA or opt out), or the server itself (PROTOCOL).
+ * Shared by the SSH and WinRM clients. The category is what the console shows and what retries
+ * decide on; the message says what happened in words. Neither ever carries a password,
+ * passphrase or key.
  */
-export const connectionErrorCategories = ['DNS', 'REFUSED', 'TIMEOUT', 'AUTH_FAILED', 'HOST_KEY_MISMATCH', 'PROTOCOL'] as const;
+export const connectionErrorCategories = ['DNS', 'REFUSED', 'TIMEOUT', 'AUTH_FAILED', 'HOST_KEY_MISMATCH', 'TLS', 'PROTOCOL'] as const;
 export type ConnectionErrorCategory = (typeof connectionErrorCategories)[number];
 
 export class ConnectionError extends Error {
@@ -25,6 +27,10 @@ export class ConnectionError extends Error {
     this.code = details.code;
   }
 }
+
+/** System error codes of a failed name lookup, and of a network path that does not reach the host. */
+export const DNS_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
+export const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
 export const isConnectionError = (e: unknown): e is ConnectionError => e instanceof ConnectionError;
 
