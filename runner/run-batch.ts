@@ -9,6 +9,7 @@ import type { OutputLog } from '../core/ports/output-log';
 import type { RunSealer } from '../core/ports/run-sealer';
 import type { HostPatch, RunStore } from '../core/ports/run-store';
 import type { BatchRequest } from '../core/runs/tasks';
+import { stepRunsOn } from '../core/runs/blockers';
 import { allHosts, targetsById } from '../core/runs/tasks';
 import { errorHostStatuses, finishedRunStatuses, type HostStatus, type RunCounts, type StoredChunk } from '../core/runs/schema';
 import { runBatch, type BatchHostResult } from './executor/batch';
@@ -224,6 +225,11 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
     }
     return login;
   };
+  // A mixed fleet: each host runs the job's steps for its kind, in job order (core/runs/blockers.ts).
+  const stepsFor = (targetId: string): readonly StepSpec[] => {
+    const target = targets.get(targetId);
+    return target === undefined ? steps : steps.filter((s) => stepRunsOn(target.protocol, s));
+  };
   const connectorOf = (targetId: string): HostConnector => async (signal) => {
     const target = targets.get(targetId);
     if (!target) throw new ConnectionError('DNS', 'The target was deleted during the run.');
@@ -267,7 +273,7 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
     await runBatch(
       { output: sinkOf, clock: deps.clock },
       {
-        hosts: hosts.map((h) => ({ targetId: h.targetId, connect: connectorOf(h.targetId) })),
+        hosts: hosts.map((h) => ({ targetId: h.targetId, connect: connectorOf(h.targetId), steps: stepsFor(h.targetId) })),
         concurrency: Math.max(1, request.concurrency),
         // Max errors is the run's, counted across batches in `admit`.
         maxErrors: Number.MAX_SAFE_INTEGER,

@@ -17,6 +17,14 @@ type StepShape = Pick<Step, 'kind' | 'content'> & { id?: string | undefined; int
 
 const nameOf = (step: StepShape, index?: number): string => (step.id !== undefined ? `'${step.id}'` : index !== undefined ? String(index + 1) : '');
 
+/**
+ * Which hosts a step is for: PowerShell steps run on WinRM hosts, scripts on SSH hosts, commands on
+ * both. A job can so carry a Windows and a Linux way of doing the same thing, and one run on a mixed
+ * fleet runs on each host the steps for its kind, in job order.
+ */
+export const stepRunsOn = (protocol: TargetProtocol, step: Pick<Step, 'kind'>): boolean =>
+  step.kind === 'command' || (step.kind === 'powershell' ? protocol === 'winrm' : protocol === 'ssh');
+
 /** Why this step cannot run on a target of this protocol; undefined when it can. */
 export const stepProtocolProblem = (protocol: TargetProtocol, step: StepShape, index?: number): string | undefined => {
   const name = nameOf(step, index);
@@ -34,15 +42,21 @@ export const stepProtocolProblem = (protocol: TargetProtocol, step: StepShape, i
 };
 
 /**
- * The first reason the host cannot run: a step its protocol cannot run (PROTOCOL), no credential,
- * a deleted one, or one of a kind the protocol cannot log in with (CREDENTIAL).
+ * The first reason the host cannot run: no step of the job is for its protocol, or a step for it
+ * cannot run there (PROTOCOL); no credential, a deleted one, or one of a kind the protocol cannot log
+ * in with (CREDENTIAL).
  */
 export const blockerOf = (
   target: Pick<Target, 'protocol' | 'credentialId'>,
   steps: readonly StepShape[],
   credentialKinds: ReadonlyMap<string, CredentialKind>,
 ): Pick<RunHost, 'errorCategory' | 'errorMessage'> | undefined => {
-  for (const [i, step] of steps.entries()) {
+  const own = [...steps.entries()].filter(([, step]) => stepRunsOn(target.protocol, step));
+  if (own.length === 0) {
+    const other = steps[0];
+    return { errorCategory: 'PROTOCOL', errorMessage: other === undefined ? 'The job has no steps.' : (stepProtocolProblem(target.protocol, other, 0) ?? 'No step of the job runs on this target.') };
+  }
+  for (const [i, step] of own) {
     const problem = stepProtocolProblem(target.protocol, step, i);
     if (problem !== undefined) return { errorCategory: 'PROTOCOL', errorMessage: problem };
   }

@@ -14,6 +14,8 @@ import { ExecutorInputError, type HostConnector, type HostResult, type HostRunOp
 export interface BatchHost {
   targetId: string;
   connect: HostConnector;
+  /** The steps this host runs, when not all of the batch's (a mixed fleet: each host runs the steps for its kind). */
+  steps?: readonly StepSpec[] | undefined;
 }
 
 export interface BatchInput {
@@ -52,7 +54,7 @@ const ERROR_STATUSES = new Set<HostResult['status']>(['failed', 'unreachable', '
 export const runBatch = async (deps: BatchDeps, input: BatchInput): Promise<BatchHostResult[]> => {
   if (!Number.isInteger(input.concurrency) || input.concurrency < 1) throw new ExecutorInputError('concurrency must be a whole number of at least 1.');
   if (!Number.isInteger(input.maxErrors) || input.maxErrors < 0) throw new ExecutorInputError('maxErrors must be a whole number of at least 0.');
-  for (const step of input.steps) checkStep(step);
+  for (const step of [...input.steps, ...input.hosts.flatMap((h) => h.steps ?? [])]) checkStep(step);
   parameterEnv(input.parameters);
   const ids = new Set<string>();
   for (const host of input.hosts) {
@@ -63,11 +65,11 @@ export const runBatch = async (deps: BatchDeps, input: BatchInput): Promise<Batc
   const results: (BatchHostResult | undefined)[] = [];
   let next = 0;
   let errors = 0;
-  const notStarted = (targetId: string, status: 'skipped' | 'cancelled'): BatchHostResult => ({
-    targetId,
+  const notStarted = (host: BatchHost, status: 'skipped' | 'cancelled'): BatchHostResult => ({
+    targetId: host.targetId,
     started: false,
     status,
-    steps: input.steps.map((s) => ({ id: s.id, status, attempts: 0 })),
+    steps: (host.steps ?? input.steps).map((s) => ({ id: s.id, status, attempts: 0 })),
     finishedAt: deps.clock.now().toISOString(),
   });
 
@@ -81,24 +83,24 @@ export const runBatch = async (deps: BatchDeps, input: BatchInput): Promise<Batc
       const host = input.hosts[i];
       if (host === undefined) continue;
       if (input.signal.aborted) {
-        await settle(i, notStarted(host.targetId, 'cancelled'));
+        await settle(i, notStarted(host, 'cancelled'));
         continue;
       }
       if (errors > input.maxErrors) {
-        await settle(i, notStarted(host.targetId, 'skipped'));
+        await settle(i, notStarted(host, 'skipped'));
         continue;
       }
       const admitted = input.admit ? await input.admit(host.targetId) : 'start';
       if (admitted === 'drop') continue;
       if (admitted !== 'start') {
-        await settle(i, notStarted(host.targetId, admitted === 'skip' ? 'skipped' : 'cancelled'));
+        await settle(i, notStarted(host, admitted === 'skip' ? 'skipped' : 'cancelled'));
         continue;
       }
       const result = await runHost(
         { output: deps.output(host.targetId), clock: deps.clock },
         {
           connection: host.connect,
-          steps: input.steps,
+          steps: host.steps ?? input.steps,
           parameters: input.parameters,
           secureValues: input.secureValues,
           signal: input.signal,

@@ -381,6 +381,31 @@ describe('runs on SSH and WinRM targets together', () => {
     expect(winrm.requests.filter((r) => r.includes('echo hello')).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('runs on each host of a mixed fleet the steps for its kind: PowerShell on WinRM hosts, scripts on SSH hosts, commands on both', async () => {
+    const linux = await target('kinds-linux', { fleet: 'kinds' });
+    const windows = await windowsTarget('kinds-windows', { fleet: 'kinds' });
+    const jobId = await job({
+      name: 'per kind',
+      targets: { selector: 'fleet=kinds' },
+      steps: [
+        { id: 'windows', kind: 'powershell', content: 'echo "powershell $OPSC_PARAM_who"' },
+        { id: 'linux', kind: 'script', interpreter: 'sh', content: 'echo "script $OPSC_PARAM_who"' },
+        { id: 'both', kind: 'command', content: 'echo both' },
+      ],
+      parameters: [{ name: 'who', type: 'string', default: 'ops' }],
+    });
+
+    const run = await waitForRun(String((await api('POST', p(`/jobs/${jobId}/runs`), {})).json().id));
+
+    expect(run).toMatchObject({ status: 'succeeded', counts: { total: 2, succeeded: 2 } });
+    const hosts = await hostsOf(run.id);
+    const stepsOf = (targetId: string) => (hosts.find((h) => h.targetId === targetId)?.steps as { id: string; status: string }[]).map((st) => [st.id, st.status]);
+    expect(stepsOf(windows)).toEqual([['windows', 'succeeded'], ['both', 'succeeded']]);
+    expect(stepsOf(linux)).toEqual([['linux', 'succeeded'], ['both', 'succeeded']]);
+    expect((await outputOf(run.id, windows)).toString()).toBe('powershell ops\nboth\n');
+    expect((await outputOf(run.id, linux)).toString()).toBe('script ops\nboth\n');
+  });
+
   it('fails the hosts whose protocol cannot run a step, and runs the others', async () => {
     const linux = await target('ps-linux', { fleet: 'ps' });
     const windows = await windowsTarget('ps-windows', { fleet: 'ps' });

@@ -1,5 +1,5 @@
 import type { CredentialKind } from '../../../core/inventory/credential-schema';
-import { blockerOf, CMD_LINE_LIMIT, stepProtocolProblem } from '../../../core/runs/blockers';
+import { blockerOf, CMD_LINE_LIMIT, stepProtocolProblem, stepRunsOn } from '../../../core/runs/blockers';
 
 /** Plan's decision that a host cannot run a job at all (core/runs/blockers.ts). */
 const kinds = new Map<string, CredentialKind>([
@@ -23,11 +23,28 @@ describe('run blockers', () => {
     expect(blockerOf(winrm, [command('echo hello\n'), powershell], kinds)).toBeUndefined();
   });
 
-  it('blocks a PowerShell step on an SSH target', () => {
-    expect(blockerOf(ssh, [command('true'), powershell], kinds)).toEqual({ errorCategory: 'PROTOCOL', errorMessage: "Step 'ps' is PowerShell, which needs a WinRM target." });
+  it.each([
+    ['ssh', 'command', true],
+    ['ssh', 'script', true],
+    ['ssh', 'powershell', false],
+    ['winrm', 'command', true],
+    ['winrm', 'script', false],
+    ['winrm', 'powershell', true],
+  ] as const)('runs on an %s target a %s step: %s', (protocol, kind, runs) => {
+    expect(stepRunsOn(protocol, { kind })).toBe(runs);
   });
 
-  it('blocks a script step on a WinRM target, naming its interpreter', () => {
+  it("lets each host of a mixed fleet run the steps for its kind: a job's PowerShell steps do not block its SSH targets", () => {
+    expect(blockerOf(ssh, [command('true'), powershell], kinds)).toBeUndefined();
+    expect(blockerOf(ssh, [powershell, script], kinds)).toBeUndefined();
+    expect(blockerOf(winrm, [powershell, script], kinds)).toBeUndefined();
+  });
+
+  it('blocks an SSH target when every step is PowerShell', () => {
+    expect(blockerOf(ssh, [powershell], kinds)).toEqual({ errorCategory: 'PROTOCOL', errorMessage: "Step 'ps' is PowerShell, which needs a WinRM target." });
+  });
+
+  it('blocks a WinRM target when every step is a script, naming its interpreter', () => {
     expect(blockerOf(winrm, [script], kinds)).toEqual({
       errorCategory: 'PROTOCOL',
       errorMessage: "Step 'sh' is a bash script, which needs an SSH target; on a WinRM target use a powershell step.",
@@ -35,7 +52,7 @@ describe('run blockers', () => {
   });
 
   it('blocks a command of several lines on a WinRM target, since cmd runs one line', () => {
-    expect(blockerOf(winrm, [command('echo a\r\necho b')], kinds)).toMatchObject({ errorCategory: 'PROTOCOL', errorMessage: expect.stringContaining('several lines') as unknown });
+    expect(blockerOf(winrm, [powershell, command('echo a\r\necho b')], kinds)).toMatchObject({ errorCategory: 'PROTOCOL', errorMessage: expect.stringContaining('several lines') as unknown });
     expect(stepProtocolProblem('ssh', command('echo a\necho b'))).toBeUndefined();
   });
 
