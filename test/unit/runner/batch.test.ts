@@ -63,6 +63,18 @@ describe('runBatch (local sh)', () => {
     for (const h of hosts) expect(sinks.get(h.targetId)?.text()).toBe('done\n');
   });
 
+  it("runs a host's own steps when it has them, and the batch's otherwise", async () => {
+    const p = pool();
+    const own: BatchHost = { ...p.host('own'), steps: [step('echo mine', { id: 'mine' })] };
+    const results = await batch({ hosts: [own, p.host('shared')], steps: [step('echo shared', { id: 'shared' })] });
+    expect(results.map((r) => [r.targetId, r.steps.map((s) => [s.id, s.status])])).toEqual([
+      ['own', [['mine', 'succeeded']]],
+      ['shared', [['shared', 'succeeded']]],
+    ]);
+    expect(sinks.get('own')?.text()).toBe('mine\n');
+    expect(sinks.get('shared')?.text()).toBe('shared\n');
+  });
+
   it('stops starting hosts once more than maxErrors have failed; running ones finish', async () => {
     const p = pool();
     const hosts = [p.host('ok1'), p.host('bad1', 'refused'), p.host('bad2', 'refused'), p.host('ok2'), p.host('ok3')];
