@@ -2,35 +2,22 @@ import { deadLetterRetention } from '../../cdk/lib/dead-letters';
 import { defaultMailFrom, notificationRetryAttempts } from '../../cdk/lib/notifications';
 import { runsKeyContextCondition } from '../../cdk/lib/runs';
 import { RunCompleted, RunStarted } from '../../core/events/catalog';
-import { resourceQueries, synthOpsConductor, type Resource } from '../support/template';
+import { resourceQueries, synthOpsConductor, type GetAtt, type Resource, type Statement } from '../support/template';
 
 /**
  * Notifications on AWS (cdk/lib/notifications.ts): the bus rule and its consumer, the overdue
  * schedule, the dead-letter queue with its alarm, SES scoped to the one sender, and channel secrets
  * opened with the runs key only. cdk-nag is enforced: Template.fromStack throws on any finding.
  */
-type GetAtt = { 'Fn::GetAtt': [string, string] };
-type Statement = { Action: string | string[]; Effect: string; Resource: unknown; Principal?: unknown; Condition?: unknown };
 
 let resources: Record<string, Resource>;
 let close: () => void;
-const { ofType, props } = resourceQueries(() => resources);
+const { ofType, props, functionNamed, roleOfFunction: roleOf, statementsOfRole: statementsOf, envOf } = resourceQueries(() => resources);
 
-const functionNamed = (description: string): [string, Resource] => {
-  const found = ofType('AWS::Lambda::Function').filter(([, r]) => props(r).Description === description);
-  expect(found).toHaveLength(1);
-  return found[0] as [string, Resource];
-};
 const consumer = () => functionNamed('OpsConductor notifications: run events to the channels of matching rules');
 const overdue = () => functionNamed('OpsConductor notifications: runs past a rule’s overdue duration, every minute');
 const api = () => functionNamed('OpsConductor API: notifications routes');
-const roleOf = (fn: Resource): string => (props(fn).Role as GetAtt)['Fn::GetAtt'][0];
-const statementsOf = (roleId: string): Statement[] =>
-  ofType('AWS::IAM::Policy')
-    .filter(([, r]) => JSON.stringify(props(r).Roles).includes(`"${roleId}"`))
-    .flatMap(([, r]) => (props(r).PolicyDocument as { Statement: Statement[] }).Statement);
 const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
-const envOf = (fn: Resource): Record<string, unknown> => (props(fn).Environment as { Variables: Record<string, unknown> }).Variables;
 const rulesTargeting = (fnId: string) =>
   ofType('AWS::Events::Rule').filter(([, r]) => JSON.stringify(props(r).Targets).includes(`"${fnId}"`));
 

@@ -4,7 +4,7 @@ import aslValidator from 'asl-validator';
 import { fromRoot } from '../../cdk/lib/paths';
 import { outputKeyPattern, runnerContainerName, runnerDockerfile, runnerTaskSize, taskTokenActions } from '../../cdk/lib/runner';
 import { jobRunDefinitionFile, runTaskNames, runsKeyActions, runsKeyContextCondition } from '../../cdk/lib/runs';
-import { resourceQueries, synthOpsConductor, type Resource } from '../support/template';
+import { resourceQueries, synthOpsConductor, type GetAtt, type Resource, type Statement } from '../support/template';
 import { credentialSecretPrefix } from '../../cdk/lib/inventory';
 
 /**
@@ -13,28 +13,13 @@ import { credentialSecretPrefix } from '../../cdk/lib/inventory';
  * what with them. cdk-nag is enforced as in stack.test.ts: Template.fromStack throws on any
  * unacknowledged finding.
  */
-type GetAtt = { 'Fn::GetAtt': [string, string] };
-type Statement = { Action: string | string[]; Effect: string; Resource: unknown; Principal?: unknown; Condition?: unknown };
 
 let outdir: string;
 let resources: Record<string, Resource>;
 let close: () => void;
 
-const { ofType, props, only } = resourceQueries(() => resources);
+const { ofType, props, only, getAtt, functionNamed, roleOfFunction, statementsOfRole, actionsOf } = resourceQueries(() => resources);
 const listOf = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
-const getAtt = (id: string, attr = 'Arn'): GetAtt => ({ 'Fn::GetAtt': [id, attr] });
-const functionNamed = (description: string): [string, Resource] => {
-  const found = ofType('AWS::Lambda::Function').filter(([, r]) => props(r).Description === description);
-  expect(found).toHaveLength(1);
-  return found[0] as [string, Resource];
-};
-const roleOfFunction = (fn: Resource): string => (props(fn).Role as GetAtt)['Fn::GetAtt'][0];
-/** Every statement of the identity policies attached to a role. */
-const statementsOfRole = (roleId: string): Statement[] =>
-  ofType('AWS::IAM::Policy')
-    .filter(([, r]) => JSON.stringify(props(r).Roles).includes(`"${roleId}"`))
-    .flatMap(([, r]) => (props(r).PolicyDocument as { Statement: Statement[] }).Statement);
-const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => listOf(s.Action)).sort();
 const keyNamed = (prefix: string): [string, Resource] => {
   const found = ofType('AWS::KMS::Key').filter(([, r]) => String(props(r).Description).startsWith(prefix));
   expect(found).toHaveLength(1);

@@ -1,7 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { runsKeyActions, runsKeyContextCondition } from '../../cdk/lib/runs';
 import { scheduleDeadLetterRetention, scheduleGroupNameOf, scheduleSyncActions } from '../../cdk/lib/schedules';
-import { resourceQueries, synthOpsConductor, type Resource } from '../support/template';
+import { resourceQueries, synthOpsConductor, type Resource, type Statement } from '../support/template';
 
 /**
  * Firing schedules on AWS (cdk/lib/schedules.ts): the Scheduler schedule group, the schedule-fire
@@ -9,27 +9,12 @@ import { resourceQueries, synthOpsConductor, type Resource } from '../support/te
  * API is told and allowed. cdk-nag is enforced as in stack.test.ts: Template.fromStack throws on
  * any unacknowledged finding.
  */
-type GetAtt = { 'Fn::GetAtt': [string, string] };
-type Statement = { Action: string | string[]; Effect: string; Resource: unknown; Principal?: unknown; Condition?: unknown };
 
 let template: Template;
 let resources: Record<string, Resource>;
 let close: () => void;
 
-const { ofType, props, only } = resourceQueries(() => resources);
-const getAtt = (id: string, attr = 'Arn'): GetAtt => ({ 'Fn::GetAtt': [id, attr] });
-const functionNamed = (description: string): [string, Resource] => {
-  const found = ofType('AWS::Lambda::Function').filter(([, r]) => props(r).Description === description);
-  expect(found).toHaveLength(1);
-  return found[0] as [string, Resource];
-};
-const roleOfFunction = (fn: Resource): string => (props(fn).Role as GetAtt)['Fn::GetAtt'][0];
-const statementsOfRole = (roleId: string): Statement[] =>
-  ofType('AWS::IAM::Policy')
-    .filter(([, r]) => JSON.stringify(props(r).Roles).includes(`"${roleId}"`))
-    .flatMap(([, r]) => (props(r).PolicyDocument as { Statement: Statement[] }).Statement);
-const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
-const envOf = (fn: Resource): Record<string, unknown> => (props(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+const { ofType, props, only, getAtt, functionNamed, roleOfFunction, statementsOfRole, actionsOf, envOf } = resourceQueries(() => resources);
 
 const group = () => only('AWS::Scheduler::ScheduleGroup');
 const fire = () => functionNamed('OpsConductor schedules: one fire of one schedule (EventBridge Scheduler target)');

@@ -7,34 +7,19 @@ import { eventBusName } from '../../cdk/lib/events';
 import { runsKeyActions, runsKeyContextCondition } from '../../cdk/lib/runs';
 import { OpsConductorStack } from '../../cdk/lib/stack';
 import { triggerRuleActions } from '../../cdk/lib/triggers';
-import { resourceQueries, synthOpsConductor, type Resource } from '../support/template';
+import { resourceQueries, synthOpsConductor, type Resource, type Statement } from '../support/template';
 
 /**
  * Triggers on AWS (cdk/lib/triggers.ts): the trigger-fire Lambda every trigger rule targets, who may
  * invoke it and dead-letter for it, what the triggers API may do with rules; and the bus's archive
  * retention and cross-account policy (cdk/lib/events.ts). cdk-nag is enforced by synthOpsConductor.
  */
-type GetAtt = { 'Fn::GetAtt': [string, string] };
-type Statement = { Action: string | string[]; Effect: string; Resource: unknown; Principal?: unknown; Condition?: unknown; Sid?: string };
 
 let resources: Record<string, Resource>;
 let template: Template;
 let close: () => void;
 
-const { ofType, props, only } = resourceQueries(() => resources);
-const getAtt = (id: string, attr = 'Arn'): GetAtt => ({ 'Fn::GetAtt': [id, attr] });
-const functionNamed = (description: string): [string, Resource] => {
-  const found = ofType('AWS::Lambda::Function').filter(([, r]) => props(r).Description === description);
-  expect(found).toHaveLength(1);
-  return found[0] as [string, Resource];
-};
-const roleOfFunction = (fn: Resource): string => (props(fn).Role as GetAtt)['Fn::GetAtt'][0];
-const statementsOfRole = (roleId: string): Statement[] =>
-  ofType('AWS::IAM::Policy')
-    .filter(([, r]) => JSON.stringify(props(r).Roles).includes(`"${roleId}"`))
-    .flatMap(([, r]) => (props(r).PolicyDocument as { Statement: Statement[] }).Statement);
-const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
-const envOf = (fn: Resource): Record<string, unknown> => (props(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+const { ofType, props, only, getAtt, functionNamed, roleOfFunction, statementsOfRole, actionsOf, envOf } = resourceQueries(() => resources);
 
 const fire = () => functionNamed('OpsConductor triggers: one event delivered to one trigger (EventBridge rule target)');
 const triggersApi = () => functionNamed('OpsConductor API: triggers routes');

@@ -8,6 +8,8 @@ import { fromRoot } from '../../cdk/lib/paths';
 import { OpsConductorStack } from '../../cdk/lib/stack';
 
 export type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; DependsOn?: string | string[] };
+export type GetAtt = { 'Fn::GetAtt': [string, string] };
+export type Statement = { Action: string | string[]; Effect: string; Resource: unknown; Principal?: unknown; Condition?: unknown; Sid?: string };
 
 /**
  * The whole stack as `cdk synth` makes it, with cdk.json's context, bundling skipped and cdk-nag
@@ -38,5 +40,19 @@ export const resourceQueries = (resources: () => Record<string, Resource>) => {
     expect(found).toHaveLength(1);
     return found[0] as [string, Resource];
   };
-  return { ofType, props, only };
+  const getAtt = (id: string, attr = 'Arn'): GetAtt => ({ 'Fn::GetAtt': [id, attr] });
+  const functionNamed = (description: string): [string, Resource] => {
+    const found = ofType('AWS::Lambda::Function').filter(([, r]) => props(r).Description === description);
+    expect(found).toHaveLength(1);
+    return found[0] as [string, Resource];
+  };
+  const roleOfFunction = (fn: Resource): string => (props(fn).Role as GetAtt)['Fn::GetAtt'][0];
+  /** Every statement of the identity policies attached to a role. */
+  const statementsOfRole = (roleId: string): Statement[] =>
+    ofType('AWS::IAM::Policy')
+      .filter(([, r]) => JSON.stringify(props(r).Roles).includes(`"${roleId}"`))
+      .flatMap(([, r]) => (props(r).PolicyDocument as { Statement: Statement[] }).Statement);
+  const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+  const envOf = (fn: Resource): Record<string, unknown> => (props(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+  return { ofType, props, only, getAtt, functionNamed, roleOfFunction, statementsOfRole, actionsOf, envOf };
 };
