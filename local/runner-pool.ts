@@ -36,7 +36,8 @@ export const startRunnerPool = (opts: { env: Readonly<Record<string, string>>; d
 
   const spawn = (): Promise<void> => {
     const proc = fork(entry, ['--data-dir', opts.dataDir], {
-      execArgv: ['--import', 'tsx'],
+      // OPSC_RUNNER_PROF=<dir> profiles the runner (docs/performance.md).
+      execArgv: ['--import', 'tsx', ...(process.env.OPSC_RUNNER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.OPSC_RUNNER_PROF}`] : [])],
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',

@@ -55,3 +55,5 @@ process.on('message', (message: { id: number; env: Record<string, string> }) => 
 // The parent's IPC channel is the runner's lifeline: when the stack goes, so does the runner.
 process.on('disconnect', () => process.exit(0));
 send({ ready: true });
+// Profiling (docs/performance.md): --cpu-prof writes its file on a normal exit only, and the pool ends the runner with SIGTERM.
+if (process.env.OPSC_RUNNER_PROF) process.on('SIGTERM', () => process.exit(0));
