@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { existsSync } from 'node:fs';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { chainAccess, handlerAccess, usagePlanNameOf, type HandlerAccess } from '../../cdk/lib/api';
 import { auditMaxEventAge, auditRetryAttempts } from '../../cdk/lib/audit';
 import { consoleDistDir } from '../../cdk/lib/console';
@@ -12,27 +11,20 @@ import { Inventory, credentialKeyActions, credentialSecretActions, credentialSec
 import { Network, defaultVpcCidr, flowLogRetention } from '../../cdk/lib/network';
 import { scheduleSyncActions } from '../../cdk/lib/schedules';
 import { fromRoot } from '../../cdk/lib/paths';
-import { OpsConductorStack } from '../../cdk/lib/stack';
 import { secretName } from '../../adapters/aws/secrets-manager-vault';
 import { table } from '../../core/data-model';
 import { handlerNames, routes } from '../../core/routes';
 import { defaultRateLimit, stageRateLimit } from '../../core/throttling';
+import { resourceQueries, synthOpsConductor, type GetAtt, type Resource, type Statement } from '../support/template';
 
-type Resource = { Type: string; Properties?: Record<string, unknown> };
 type Ref = { Ref: string };
-type GetAtt = { 'Fn::GetAtt': [string, string] };
 
 const ref = (logicalId: string): Ref => ({ Ref: logicalId });
 
 let template: Template;
 let resources: Record<string, Resource>;
-const ofType = (type: string): [string, Resource][] => Object.entries(resources).filter(([, r]) => r.Type === type);
-const props = (r: Resource): Record<string, unknown> => r.Properties ?? {};
-const only = (type: string): [string, Resource] => {
-  const found = ofType(type);
-  expect(found).toHaveLength(1);
-  return found[0] as [string, Resource];
-};
+let close: () => void;
+const { ofType, props, only, functionNamed, roleOfFunction: roleOf, statementsOfRole, actionsOf, envOf } = resourceQueries(() => resources);
 /** The KMS key whose description starts so (the table key, the credentials key). */
 const keyNamed = (prefix: string): [string, Resource] => {
   const found = ofType('AWS::KMS::Key').filter(([, r]) => String(props(r).Description).startsWith(prefix));
@@ -49,26 +41,9 @@ const readerRoleArns = () => ({
   'Fn::Join': ['', [{ 'Fn::GetAtt': [runnerTaskRole(), 'Arn'] }, ',', { 'Fn::GetAtt': [roleOf(apiFunction('targets')[1]), 'Arn'] }]],
 });
 
-/** The functions' resources by description, with the policy documents attached to their roles. */
-const functionNamed = (description: string | RegExp): [string, Resource] => {
-  const found = ofType('AWS::Lambda::Function').filter(([, r]) => {
-    const d = String(props(r).Description);
-    return typeof description === 'string' ? d === description : description.test(d);
-  });
-  expect(found).toHaveLength(1);
-  return found[0] as [string, Resource];
-};
-const roleOf = (fn: Resource): string => (props(fn).Role as GetAtt)['Fn::GetAtt'][0];
-type Statement = { Action: string | string[]; Effect: string; Resource: unknown; Principal?: unknown; Condition?: unknown };
-const statementsOf = (fn: Resource): Statement[] => {
-  const roleId = roleOf(fn);
-  return ofType('AWS::IAM::Policy')
-    .filter(([, r]) => JSON.stringify(props(r).Roles).includes(`"${roleId}"`))
-    .flatMap(([, r]) => (props(r).PolicyDocument as { Statement: Statement[] }).Statement);
-};
-const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+/** The statements of the policies attached to a function's role. */
+const statementsOf = (fn: Resource): Statement[] => statementsOfRole(roleOf(fn));
 const apiFunction = (name: string) => functionNamed(`OpsConductor API: ${name} routes`);
-const envOf = (fn: Resource): Record<string, unknown> => (props(fn).Environment as { Variables: Record<string, unknown> }).Variables;
 const listOf = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
 /** arn:<partition>:secretsmanager:<region>:<account>:secret:opsconductor/credentials/* as the template writes it. */
 const credentialSecretsArn = {
@@ -81,16 +56,12 @@ const [tableId, userPoolId, busId] = ['AWS::DynamoDB::Table', 'AWS::Cognito::Use
   (type) => () => only(type)[0],
 ) as [() => string, () => string, () => string];
 
-
 beforeAll(() => {
-  // Bundling is skipped, cdk-nag is enforced: Template.fromStack throws on any unacknowledged finding.
-  // The same context `cdk synth` uses (feature flags), plus: skip bundling.
-  const { context } = JSON.parse(readFileSync(fromRoot('cdk.json'), 'utf8')) as { context: Record<string, unknown> };
-  const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  const stack = new OpsConductorStack(app, 'OpsConductor');
-  template = Template.fromStack(stack);
-  resources = template.toJSON().Resources as Record<string, Resource>;
+  // Bundling is skipped, cdk-nag is enforced: synthesis throws on any unacknowledged finding.
+  ({ template, resources, close } = synthOpsConductor('opsc-stack-'));
+});
+afterAll(() => {
+  close();
 });
 
 describe('data', () => {

@@ -41,8 +41,12 @@ export const resourceQueries = (resources: () => Record<string, Resource>) => {
     return found[0] as [string, Resource];
   };
   const getAtt = (id: string, attr = 'Arn'): GetAtt => ({ 'Fn::GetAtt': [id, attr] });
-  const functionNamed = (description: string): [string, Resource] => {
-    const found = ofType('AWS::Lambda::Function').filter(([, r]) => props(r).Description === description);
+  /** The one function with this description (or one matching the pattern). */
+  const functionNamed = (description: string | RegExp): [string, Resource] => {
+    const found = ofType('AWS::Lambda::Function').filter(([, r]) => {
+      const d = String(props(r).Description);
+      return typeof description === 'string' ? d === description : description.test(d);
+    });
     expect(found).toHaveLength(1);
     return found[0] as [string, Resource];
   };
