@@ -187,7 +187,7 @@ export const testTarget = async (deps: TargetDeps, by: Principal, projectId: str
   if (!credential) throw new AppError('UNPROCESSABLE', `The target's credential '${target.credentialId}' no longer exists.`, { field: 'credentialId' });
   const material = await deps.vault.get({ projectId, credentialId: credential.id }, credential.secretVersion);
   const trusted = trustedFingerprint(target);
-  const result = await deps.tester.test({ target, username: target.username ?? credential.username, material, trustedFingerprint: trusted });
+  const result = await deps.tester.test({ target, username: target.username ?? credential.username, domain: credential.domain, material, trustedFingerprint: trusted });
 
   const now = deps.clock.now().toISOString();
   const lastTest = result.ok

@@ -10,5 +10,6 @@ export type ConnectionTestResult =
   | { ok: false; category: string; message: string; hostKeyFingerprint?: string };
 
 export interface ConnectionTester {
-  test(input: { target: Target; username: string; material: CredentialMaterial; trustedFingerprint?: string | undefined }): Promise<ConnectionTestResult>;
+  /** `domain`: a winrm-password credential's Windows domain, when it has one. */
+  test(input: { target: Target; username: string; domain?: string | undefined; material: CredentialMaterial; trustedFingerprint?: string | undefined }): Promise<ConnectionTestResult>;
 }

@@ -69,6 +69,15 @@ describe('connection tests of WinRM targets', () => {
     expect(result).toMatchObject({ ok: false, category: 'TLS' });
   });
 
+  it("trusts the target's CA bundle, as runs on it do", async () => {
+    const result = await runnerConnectionTester.test({
+      target: target(tls, { transport: 'https', auth: 'ntlm', verifyTls: true, caBundle: tls.ca ?? '' }),
+      username: tls.username,
+      material: { kind: 'winrm-password', password: tls.password },
+    });
+    expect(result).toMatchObject({ ok: true, os: 'Windows 10.0.20348' });
+  });
+
   it('answers a closed port with REFUSED', async () => {
     const result = await runnerConnectionTester.test({
       target: target(plain, { transport: 'http', auth: 'ntlm', verifyTls: true }, await freePort()),
