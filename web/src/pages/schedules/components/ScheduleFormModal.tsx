@@ -2,10 +2,10 @@ import Autosuggest from '@cloudscape-design/components/autosuggest';
 import Checkbox from '@cloudscape-design/components/checkbox';
 import FormField from '@cloudscape-design/components/form-field';
 import RadioGroup from '@cloudscape-design/components/radio-group';
-import Select from '@cloudscape-design/components/select';
 import Textarea from '@cloudscape-design/components/textarea';
 import { useState } from 'react';
 import type { Job } from '../../../api/jobs';
+import { JobField } from '../../../components/JobField';
 import { schedulesApi, type OverlapPolicy, type Schedule } from '../../../api/schedules';
 import { useApi } from '../../../app/services';
 import { useApiForm } from '../../../app/use-api-form';
@@ -127,20 +127,17 @@ export const ScheduleFormModal = ({
         required
         autoFocus
       />
-      <FormField label="Job" errorText={shown('jobId')} description="The job a fire starts. It must name targets.">
-        <Select
-          data-testid="schedule-job"
-          selectedOption={selectedJob === undefined ? null : { value: selectedJob.id, label: selectedJob.name }}
-          options={jobs.map((j) => ({ value: j.id, label: j.name }))}
-          placeholder="Choose a job"
-          empty="No jobs in this project"
-          invalid={shown('jobId') !== undefined}
-          onChange={(event) => {
-            setJobId(event.detail.selectedOption.value);
-            form.clearField('jobId');
-          }}
-        />
-      </FormField>
+      <JobField
+        jobs={jobs}
+        selected={selectedJob}
+        description="The job a fire starts. It must name targets."
+        errorText={shown('jobId')}
+        testId="schedule-job"
+        onChange={(id) => {
+          setJobId(id);
+          form.clearField('jobId');
+        }}
+      />
       <TextField
         label="Expression"
         value={expression}

@@ -10,6 +10,7 @@ import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Textarea from '@cloudscape-design/components/textarea';
 import { useState } from 'react';
 import type { Job } from '../../../api/jobs';
+import { JobField } from '../../../components/JobField';
 import { triggersApi, type CatalogEntry, type Trigger, type TriggerWithSecret } from '../../../api/triggers';
 import { useApi } from '../../../app/services';
 import { useApiForm } from '../../../app/use-api-form';
@@ -124,20 +125,17 @@ export const TriggerFormModal = ({
           autoFocus
           testId="trigger-name"
         />
-        <FormField label="Job" errorText={shown('jobId')} description="The job a matching event starts, on the job's own targets.">
-          <Select
-            data-testid="trigger-job"
-            selectedOption={job === undefined ? null : { value: job.id, label: job.name }}
-            options={jobs.map((j) => ({ value: j.id, label: j.name }))}
-            placeholder="Choose a job"
-            empty="No jobs in this project"
-            invalid={shown('jobId') !== undefined}
-            onChange={(event) => {
-              setJobId(event.detail.selectedOption.value);
-              form.clearField('jobId');
-            }}
-          />
-        </FormField>
+        <JobField
+          jobs={jobs}
+          selected={job}
+          description="The job a matching event starts, on the job's own targets."
+          errorText={shown('jobId')}
+          testId="trigger-job"
+          onChange={(id) => {
+            setJobId(id);
+            form.clearField('jobId');
+          }}
+        />
       </ColumnLayout>
       <FormField errorText={form.serverErrors.webhook} description="Other systems call a URL of this trigger, signing each call with a secret shown once.">
         <Checkbox
