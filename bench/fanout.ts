@@ -20,18 +20,24 @@ import { startTestSshd, type TestSshd } from '../test/support/sshd';
 const SIZES = (process.env.BENCH_SIZES ?? '50,200,500').split(',').map(Number);
 const PEERS = new Set((process.env.BENCH_PEERS ?? 'ssh2,product,pssh,ansible').split(','));
 const PARALLELISM = Number(process.env.BENCH_PARALLELISM ?? 50);
+/** Each size this many times (the machine's noise is large: compare rounds, not single runs). */
+const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 1));
 const exec = promisify(execFile);
 const TICKS_PER_SECOND = 100;
 
 interface Line {
   peer: string;
   hosts: number;
+  /** Which repetition of this size (BENCH_REPEAT): ratios compare lines of the same one. */
+  round: number;
   wallMs: number;
   cpuMs: number;
   ok: number;
   firstOutputMs?: number;
   note?: string;
 }
+/** What one peer measured in one go. */
+type Measured = Omit<Line, 'round'>;
 
 /** CPU time (user + system) of a process, from /proc (clock ticks → ms). */
 const processCpuMs = (pid: number | undefined): number => {
@@ -53,7 +59,7 @@ const hostsOf = (sshd: TestSshd, n: number) => Array.from({ length: n }, (_, i) 
 // ---------------------------------------------------------------------------------------------
 // Plain ssh2: one connection per host, exec, read, close; a pool of PARALLELISM.
 
-const plainSsh2 = async (sshd: TestSshd, n: number): Promise<Line> => {
+const plainSsh2 = async (sshd: TestSshd, n: number): Promise<Measured> => {
   const hosts = hostsOf(sshd, n);
   let next = 0;
   let ok = 0;
@@ -116,14 +122,14 @@ const ensureTool = async (cmd: string, pkg: string): Promise<boolean> => {
 
 const sshOptions = (key: string) => `-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -i ${key}`;
 
-const parallelSsh = async (sshd: TestSshd, n: number, work: string): Promise<Line> => {
+const parallelSsh = async (sshd: TestSshd, n: number, work: string): Promise<Measured> => {
   const hostsFile = path.join(work, `pssh-${String(n)}.txt`);
   writeFileSync(hostsFile, hostsOf(sshd, n).map((h) => `127.0.0.1:${String(h.port)}`).join('\n'));
   const r = await runTool(`parallel-ssh -h ${hostsFile} -l ${sshd.username} -p ${String(PARALLELISM)} -t 60 -i -x "${sshOptions(sshd.clientKey.privateKeyPath)}" uname -n 2>/dev/null`);
   return { peer: 'parallel-ssh', hosts: n, wallMs: r.wallMs, cpuMs: r.cpuMs, ok: (r.stdout.match(/\[SUCCESS\]/g) ?? []).length };
 };
 
-const ansible = async (sshd: TestSshd, n: number, work: string): Promise<Line> => {
+const ansible = async (sshd: TestSshd, n: number, work: string): Promise<Measured> => {
   const inventory = path.join(work, `ansible-${String(n)}.ini`);
   writeFileSync(inventory, `[all]\n${hostsOf(sshd, n).map((h) => `${h.name} ansible_host=127.0.0.1 ansible_port=${String(h.port)}`).join('\n')}\n`);
   const env = `ANSIBLE_HOST_KEY_CHECKING=False ANSIBLE_SSH_ARGS='-o UserKnownHostsFile=/dev/null -o ControlMaster=no' ANSIBLE_PYTHON_INTERPRETER=auto_silent ANSIBLE_LOCAL_TEMP=${work}/ansible-tmp`;
@@ -153,12 +159,12 @@ const startProduct = async (sshd: TestSshd, work: string) => {
     const projectId = String((await api('POST', '/v1/projects', { name: 'bench' })).id);
     const p = (route: string) => `/v1/projects/${projectId}${route}`;
     const credentialId = String((await api('POST', p('/credentials'), { name: 'bench key', kind: 'ssh-key', username: sshd.username, privateKey: sshd.clientKey.privateKey })).id);
-    let made = 0;
-    const run = async (n: number): Promise<Line> => {
-      for (const h of hostsOf(sshd, n).slice(made)) {
-        await api('POST', p('/targets'), { name: h.name, address: '127.0.0.1', port: h.port, protocol: 'ssh', credentialId, hostKeyFingerprint: sshd.hostKeyFingerprint, tags: { bench: 'yes' } });
-      }
-      made = Math.max(made, n);
+    // Every target up front: writing hundreds of them just before a measured run would leave the
+    // store compacting during it.
+    for (const h of hostsOf(sshd, Math.max(...SIZES))) {
+      await api('POST', p('/targets'), { name: h.name, address: '127.0.0.1', port: h.port, protocol: 'ssh', credentialId, hostKeyFingerprint: sshd.hostKeyFingerprint, tags: { bench: 'yes' } });
+    }
+    const run = async (n: number): Promise<Measured> => {
       const names = hostsOf(sshd, n).map((h) => h.name);
       const jobId = String((await api('POST', p('/jobs'), { name: `uname ${String(n)}`, targets: { selector: `bench=yes` }, concurrency: PARALLELISM, maxErrors: '100%', steps: [{ kind: 'command', content: 'uname -n' }] })).id);
       // The run names the first n targets explicitly.
@@ -206,10 +212,15 @@ const startProduct = async (sshd: TestSshd, work: string) => {
 
 // ---------------------------------------------------------------------------------------------
 
+const markdown = (rows: readonly string[][]) => {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`).join('\n');
+};
+
 const table = (lines: readonly Line[]) => {
   const rows = [['peer', 'hosts', 'ok', 'wall s', 'hosts/s', 'client CPU ms/host', 'wall vs ssh2', 'first output']];
   for (const l of lines) {
-    const base = lines.find((b) => b.peer === 'plain ssh2' && b.hosts === l.hosts);
+    const base = lines.find((b) => b.peer === 'plain ssh2' && b.hosts === l.hosts && b.round === l.round);
     rows.push([
       l.peer,
       String(l.hosts),
@@ -221,8 +232,30 @@ const table = (lines: readonly Line[]) => {
       l.firstOutputMs === undefined ? (l.note ?? '') : `${l.firstOutputMs.toFixed(0)} ms`,
     ]);
   }
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`).join('\n');
+  return markdown(rows);
+};
+
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+/** Per size and peer, the median over the rounds of the wall-time ratio to plain ssh2 and of the first output. */
+const medians = (lines: readonly Line[]) => {
+  const rows = [['peer', 'hosts', 'rounds', 'median wall vs ssh2', 'median first output']];
+  for (const n of SIZES.filter((s, i) => SIZES.indexOf(s) === i)) {
+    for (const peer of [...new Set(lines.map((l) => l.peer))]) {
+      const mine = lines.filter((l) => l.peer === peer && l.hosts === n);
+      const ratios = mine.flatMap((l) => {
+        const base = lines.find((b) => b.peer === 'plain ssh2' && b.hosts === n && b.round === l.round);
+        return base ? [l.wallMs / base.wallMs] : [];
+      });
+      const firsts = mine.flatMap((l) => (l.firstOutputMs === undefined ? [] : [l.firstOutputMs]));
+      rows.push([peer, String(n), String(mine.length), ratios.length > 0 ? `${median(ratios).toFixed(2)}×` : '', firsts.length > 0 ? `${median(firsts).toFixed(0)} ms` : '']);
+    }
+  }
+  return markdown(rows);
 };
 
 const main = async () => {
@@ -235,21 +268,26 @@ const main = async () => {
     if (!havePssh) console.log('parallel-ssh is not installed (apt-get install pssh, as root): skipped');
     if (!haveAnsible) console.log('ansible is not installed (apt-get install ansible-core, as root): skipped');
     const lines: Line[] = [];
-    // Warm-up: the first handshakes pay for key parsing and sshd's first forks.
+    // Warm-up: the first handshakes pay for key parsing and sshd's first forks, and a process's
+    // first run pays for compiling its code; the product is a long-running service, so both warm up.
     await plainSsh2(sshd, Math.min(20, SIZES[0] ?? 20));
     const product = await startProduct(sshd, work);
     try {
+      if (PEERS.has('product')) await product.run(Math.min(50, SIZES[0] ?? 50));
       for (const n of SIZES) {
-        if (PEERS.has('ssh2')) lines.push(await plainSsh2(sshd, n));
-        if (PEERS.has('product')) lines.push(await product.run(n));
-        if (havePssh && PEERS.has('pssh')) lines.push(await parallelSsh(sshd, n, work));
-        if (haveAnsible && PEERS.has('ansible')) lines.push(await ansible(sshd, n, work));
-        console.log(table(lines.filter((l) => l.hosts === n)));
+        for (let round = 1; round <= REPEAT; round += 1) {
+          if (PEERS.has('ssh2')) lines.push({ ...(await plainSsh2(sshd, n)), round });
+          if (PEERS.has('product')) lines.push({ ...(await product.run(n)), round });
+          if (havePssh && PEERS.has('pssh')) lines.push({ ...(await parallelSsh(sshd, n, work)), round });
+          if (haveAnsible && PEERS.has('ansible')) lines.push({ ...(await ansible(sshd, n, work)), round });
+          console.log(table(lines.filter((l) => l.hosts === n && l.round === round)));
+        }
       }
     } finally {
       await product.close();
     }
     console.log(`\n${table(lines)}`);
+    if (REPEAT > 1) console.log(`\n${medians(lines)}`);
   } finally {
     await sshd.stop();
     rmSync(work, { recursive: true, force: true });

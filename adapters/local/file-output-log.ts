@@ -8,11 +8,15 @@ import { ownerOnlyDir } from './crypto/key-files';
 
 /**
  * S3's part on one machine: `<data>/runs/<runId>/<targetId>.log` (folders 0700, files 0600).
- * Appends go to `<targetId>.log.part` through one handle per host kept open until `finish`, which
- * flushes it to disk and renames it to `.log`: a log is readable only once it is complete, and a
- * reader never sees half of one. Ids are checked against their patterns, so no path can escape the
- * data folder.
+ * Like the S3 log, a host's appends are kept in memory until they pass SPILL_BYTES, so the usual
+ * small log costs one write at `finish`; a larger one spills to `<targetId>.log.part` through one
+ * handle kept open until `finish`. `finish` renames the part to `.log`: a log is readable only once
+ * it is complete, and a reader never sees half of one. It is not fsync'd: the store beside it
+ * (dynalite's LevelDB) does not sync its writes either, so both survive a crash of the process and
+ * neither is promised to survive one of the machine. Ids are checked against their patterns, so no
+ * path can escape the data folder.
  */
+export const SPILL_BYTES = 1024 * 1024;
 const RUN_ID = idPattern('run');
 const TARGET_ID = idPattern('tgt');
 
@@ -23,11 +27,13 @@ const checkLogIds = (runId: string, targetId: string): void => {
 
 const isErrno = (e: unknown, code: string): boolean => typeof e === 'object' && e !== null && 'code' in e && e.code === code;
 
-/** One host being written: its open file, and the queue that keeps its appends in call order. */
+/** One host being written: what waits in memory, its part file once spilled, and the queue that keeps its writes in call order. */
 interface HostLog {
+  chunks: Buffer[];
+  buffered: number;
   handle?: FileHandle;
   queue: Promise<void>;
-  /** Set when an append failed: the log has a hole, so it is not completed. */
+  /** Set when a write failed: the log has a hole, so it is not completed. */
   failure?: unknown;
 }
 
@@ -82,22 +88,33 @@ export const createFileOutputLog = (dataDir: string): OutputLog => {
     return open(part, 'a', 0o600);
   };
 
+  /** Sends what waits in memory to the host's part file. */
+  const writeOut = async (host: HostLog): Promise<void> => {
+    const data = host.chunks.length === 1 ? host.chunks[0] : Buffer.concat(host.chunks);
+    host.chunks = [];
+    host.buffered = 0;
+    if (data !== undefined && data.length > 0) await host.handle?.appendFile(data);
+  };
+
   return {
-    // Everything up to the first await runs at the call, so calls queue in the order they were made.
+    // Everything up to the first await runs at the call, so appends keep the order they were made in.
     append: async (runId, targetId, data) => {
       checkLogIds(runId, targetId);
       const key = `${runId}/${targetId}`;
       let host = hosts.get(key);
       if (host === undefined) {
-        host = { queue: Promise.resolve() };
+        host = { chunks: [], buffered: 0, queue: Promise.resolve() };
         hosts.set(key, host);
       }
       const own = host;
-      // Copied now: the write may wait behind earlier ones, and the caller may reuse its buffer.
-      const bytes = Buffer.from(data);
+      if (own.failure !== undefined) throw failedEarlier(runId, targetId, own.failure);
+      // Copied now: the caller may reuse its buffer.
+      own.chunks.push(Buffer.from(data));
+      own.buffered += data.length;
+      if (own.handle === undefined && own.buffered <= SPILL_BYTES) return;
       await enqueue(own, runId, targetId, async () => {
         own.handle ??= await openPart(runId, targetId);
-        if (bytes.length > 0) await own.handle.appendFile(bytes);
+        await writeOut(own);
       });
     },
 
@@ -109,17 +126,19 @@ export const createFileOutputLog = (dataDir: string): OutputLog => {
       if (host !== undefined) {
         hosts.delete(key);
         await host.queue;
-        const { handle, failure } = host;
-        if (handle !== undefined) {
+        let failure: unknown = host.failure === undefined ? undefined : failedEarlier(runId, targetId, host.failure);
+        if (failure === undefined && (host.handle !== undefined || host.buffered > 0)) {
           try {
-            if (failure === undefined) await handle.sync();
-          } finally {
-            await handle.close();
+            host.handle ??= await openPart(runId, targetId);
+            await writeOut(host);
+          } catch (e) {
+            failure = e;
           }
         }
+        await host.handle?.close();
         if (failure !== undefined) {
           await unlink(part).catch(() => undefined);
-          throw failedEarlier(runId, targetId, failure);
+          throw failure;
         }
       }
       try {
@@ -127,8 +146,7 @@ export const createFileOutputLog = (dataDir: string): OutputLog => {
       } catch (e) {
         if (!isErrno(e, 'ENOENT')) throw e;
         // Nothing was appended (an empty log), or it was finished already (then this is a no-op).
-        await ownerOnlyDir(await ownerOnlyDir(dataDir, 'runs'), runId);
-        await writeFile(log, '', { mode: 0o600, flag: 'wx' }).catch((err: unknown) => {
+        await writeFile(path.join(await runDir(runId), `${targetId}.log`), '', { mode: 0o600, flag: 'wx' }).catch((err: unknown) => {
           if (!isErrno(err, 'EEXIST')) throw err;
         });
       }

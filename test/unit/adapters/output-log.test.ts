@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { createS3OutputLog, PART_BYTES } from '../../../adapters/aws/s3-output-log';
-import { createFileOutputLog } from '../../../adapters/local/file-output-log';
+import { createFileOutputLog, SPILL_BYTES } from '../../../adapters/local/file-output-log';
 
 const RUN = 'run_01JD0000000000000000000001';
 const TARGET = 'tgt_01JD0000000000000000000001';
@@ -79,6 +79,19 @@ describe('file output log', () => {
     expect((await stat(path.join(dir, 'runs'))).mode & 0o777).toBe(0o700);
   });
 
+  it('keeps a small log in memory until finish: nothing on disk before, the whole log after', async () => {
+    const log = createFileOutputLog(dir);
+
+    await log.append(RUN, TARGET, Buffer.from('Linux\n'));
+    await log.append(RUN, TARGET, Buffer.from('done\n'));
+
+    expect(await readdir(dir)).toEqual([]);
+    await log.finish(RUN, TARGET);
+    expect((await readAll(await log.open(RUN, TARGET))).toString()).toBe('Linux\ndone\n');
+    expect(await readdir(path.join(dir, 'runs', RUN))).toEqual([`${TARGET}.log`]);
+    expect((await stat(path.join(dir, 'runs', RUN, `${TARGET}.log`))).mode & 0o777).toBe(0o600);
+  });
+
   it('writes appends in call order even when they are not awaited one by one, and copies what it is given', async () => {
     const log = createFileOutputLog(dir);
     const reused = Buffer.alloc(4);
@@ -104,8 +117,13 @@ describe('file output log', () => {
     await log.finish(RUN, TARGET);
 
     expect(await readAll(await log.open(RUN, TARGET))).toEqual(Buffer.alloc(0));
-    await expect(log.append(RUN, TARGET, Buffer.from('late'))).rejects.toThrow('already finished');
+    // A small append waits in memory; the finish that would write it refuses.
+    await log.append(RUN, TARGET, Buffer.from('late'));
+    await expect(log.finish(RUN, TARGET)).rejects.toThrow('already finished');
+    // One that spills to disk is refused at once.
+    await expect(log.append(RUN, TARGET, Buffer.alloc(SPILL_BYTES + 1))).rejects.toThrow('already finished');
     await expect(log.finish(RUN, TARGET)).rejects.toThrow('incomplete');
+    expect(await readdir(path.join(dir, 'runs', RUN))).toEqual([`${TARGET}.log`]);
     expect(await readAll(await log.open(RUN, TARGET))).toEqual(Buffer.alloc(0));
     expect(await log.open(RUN, OTHER_TARGET)).toBeUndefined();
   });
