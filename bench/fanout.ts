@@ -49,6 +49,16 @@ const processCpuMs = (pid: number | undefined): number => {
     return 0;
   }
 };
+/** Busy and total clock ticks of all cores together, from /proc/stat. */
+const machineTicks = () => {
+  const f = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total };
+};
+const busyShare = (from: { busy: number; total: number }) => {
+  const to = machineTicks();
+  return `${((100 * (to.busy - from.busy)) / Math.max(1, to.total - from.total)).toFixed(0)}% of all cores`;
+};
 const selfCpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -276,8 +286,12 @@ const main = async () => {
       if (PEERS.has('product')) await product.run(Math.min(50, SIZES[0] ?? 50));
       for (const n of SIZES) {
         for (let round = 1; round <= REPEAT; round += 1) {
+          let m0 = machineTicks();
           if (PEERS.has('ssh2')) lines.push({ ...(await plainSsh2(sshd, n)), round });
+          if (process.env.BENCH_DEBUG) console.log(`machine busy during plain ssh2: ${busyShare(m0)}`);
+          m0 = machineTicks();
           if (PEERS.has('product')) lines.push({ ...(await product.run(n)), round });
+          if (process.env.BENCH_DEBUG) console.log(`machine busy during product: ${busyShare(m0)}`);
           if (havePssh && PEERS.has('pssh')) lines.push({ ...(await parallelSsh(sshd, n, work)), round });
           if (haveAnsible && PEERS.has('ansible')) lines.push({ ...(await ansible(sshd, n, work)), round });
           console.log(table(lines.filter((l) => l.hosts === n && l.round === round)));
