@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../core/clock';
 import { trustedFingerprint } from '../core/inventory/targets-service';
@@ -21,13 +22,16 @@ import { connectSshSession } from './ssh/session';
 import { connectWinRmStepHost, winrmClientOptionsOf } from './winrm/step-host';
 
 /**
- * RunBatch, the runner's task: works the pending hosts of one batch of a run with the executor,
- * claiming each host in the store before starting it (so a retried task never runs a host twice),
+ * RunBatch, the runner's task: claims its batch of a run (once: a second runner for the same batch
+ * starts nothing, so no host runs twice) and works the batch's pending hosts with the executor,
  * storing output as it arrives (chunks in the store for the live view, the whole log as an object),
- * writing each host's result and moving the run's counts. Every second it looks at the run: a
- * cancel request stops the steps on the hosts, and once the run has more errors than its max errors
- * no further host starts (in any batch). At the run's deadline the hosts still going are stopped
- * and end `timed_out`.
+ * writing each host's result and moving the run's counts. A host is written `running` only once it
+ * has run for a while (most fan-out hosts are done sooner), so a host costs the store one write of
+ * its own. Every second it looks at the run: a cancel request stops the steps on the hosts, and
+ * once the run has more errors than its max errors no further host starts (in any batch). At the
+ * run's deadline the hosts still going are stopped and end `timed_out`. When a host's write is
+ * refused, someone gave the batch up (MarkBatchLost): the runner stops as it does when its
+ * heartbeat is refused.
  */
 export interface RunBatchDeps {
   runs: RunStore;
@@ -40,7 +44,16 @@ export interface RunBatchDeps {
   clock: Clock;
   /** Called every few seconds while the batch runs (Step Functions task heartbeat on AWS). */
   heartbeat?: (() => Promise<void>) | undefined;
-  options?: (HostRunOptions & { connectTimeoutMs?: number | undefined; pollIntervalMs?: number | undefined; concurrentHandshakes?: number | undefined; heartbeatIntervalMs?: number | undefined }) | undefined;
+  options?:
+    | (HostRunOptions & {
+        connectTimeoutMs?: number | undefined;
+        pollIntervalMs?: number | undefined;
+        concurrentHandshakes?: number | undefined;
+        heartbeatIntervalMs?: number | undefined;
+        /** How long a host runs before it is written `running` (default 1 s). */
+        runningMarkMs?: number | undefined;
+      })
+    | undefined;
 }
 
 export interface BatchSummary {
@@ -51,6 +64,9 @@ export interface BatchSummary {
 }
 
 const HEARTBEAT_MS = 20_000;
+const RUNNING_MARK_MS = 1000;
+/** With the executor's 200 ms flush interval, output is in the store within 250 ms of arriving. */
+const GATHER_OUTPUT_MS = 50;
 /** Two per core of the runner (a Fargate task has one or two). */
 const DEFAULT_CONCURRENT_HANDSHAKES = 4;
 
@@ -118,7 +134,7 @@ const countBuffer = (runs: RunStore, runId: string, initialErrors: number) => {
 };
 
 /**
- * Output chunks of all hosts of the batch go to the store together: a write waits up to 10 ms for
+ * Output chunks of all hosts of the batch go to the store together: a write waits up to 50 ms for
  * others (or until 25 chunks wait) and one BatchWrite carries them all. Each host's writes still
  * resolve in order, once its chunks are stored.
  */
@@ -149,7 +165,7 @@ const outputBatcher = (runs: RunStore, runId: string) => {
         queue.push({ items, done, failed });
         queued += items.length;
         if (queued >= 25) flush();
-        else timer ??= setTimeout(flush, 10);
+        else timer ??= setTimeout(flush, GATHER_OUTPUT_MS);
       }),
   };
 };
@@ -171,6 +187,10 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
     retries: s.retries,
     continueOnError: s.continueOnError,
   }));
+  const claim = await deps.runs.claimBatch(run.id, request.batch, randomUUID());
+  // Given up already (MarkBatchLost settled its hosts): nothing is left to do.
+  if (claim === 'closed') return summary;
+  if (claim === 'taken') throw Object.assign(new Error(`Batch ${String(request.batch)} of run ${run.id} is being worked by another runner.`), { name: 'Runner.BatchTaken' });
   const hosts = (await allHosts(deps.runs, run.id, request.batch)).filter((h) => h.status === 'pending');
   const maxErrors = run.maxErrors ?? 0;
 
@@ -195,6 +215,13 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
       (now) => {
         if (now?.cancelRequested) stop('cancel');
         if (now) errors = Math.max(errors, errorsIn(now.counts));
+      },
+      () => undefined,
+    );
+    // Given up by MarkBatchLost while this runner still works it (a heartbeat lost on the way).
+    void deps.runs.listBatches(run.id).then(
+      (batches) => {
+        if (batches.some((b) => b.batch === request.batch && b.closed)) stop('abandoned');
       },
       () => undefined,
     );
@@ -269,6 +296,35 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
   });
   const statusOf = (r: BatchHostResult): HostStatus => (stopReason === 'deadline' && r.status === 'cancelled' ? 'timed_out' : r.status);
 
+  // Hosts still running after runningMarkMs are written `running`; `marks` ends with the write.
+  const marks = new Map<string, { timer: NodeJS.Timeout; written?: Promise<boolean> }>();
+  const markRunning = (targetId: string, startedAt: string) => {
+    const mark: { timer: NodeJS.Timeout; written?: Promise<boolean> } = {
+      timer: setTimeout(() => {
+        mark.written = deps.runs.updateHost(run.id, targetId, ['pending'], { status: 'running', startedAt }).then(
+          (host) => {
+            if (!host) {
+              stop('abandoned');
+              return false;
+            }
+            counts.add({ pending: -1, running: 1 });
+            return true;
+          },
+          () => false,
+        );
+      }, deps.options?.runningMarkMs ?? RUNNING_MARK_MS),
+    };
+    marks.set(targetId, mark);
+  };
+  /** Whether the host was written `running` (its timer stopped; a write under way is waited for). */
+  const wasMarked = async (targetId: string): Promise<boolean> => {
+    const mark = marks.get(targetId);
+    if (!mark) return false;
+    clearTimeout(mark.timer);
+    marks.delete(targetId);
+    return (await mark.written) ?? false;
+  };
+
   try {
     await runBatch(
       { output: sinkOf, clock: deps.clock },
@@ -282,13 +338,11 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
         secureValues: Object.values(secure),
         signal: abort.signal,
         options: deps.options,
-        admit: async (targetId) => {
-          if (abort.signal.aborted) return stopReason === 'deadline' ? 'skip' : 'cancel';
-          if (Math.max(errors, counts.errors()) > maxErrors) return 'skip';
-          const claimed = await deps.runs.updateHost(run.id, targetId, ['pending'], { status: 'running', startedAt: deps.clock.now().toISOString() });
-          if (!claimed) return 'drop';
-          counts.add({ pending: -1, running: 1 });
-          return 'start';
+        admit: (targetId) => {
+          if (abort.signal.aborted) return Promise.resolve(stopReason === 'deadline' ? 'skip' : 'cancel');
+          if (Math.max(errors, counts.errors()) > maxErrors) return Promise.resolve('skip');
+          markRunning(targetId, deps.clock.now().toISOString());
+          return Promise.resolve('start');
         },
         onResult: async (r) => {
           const status = statusOf(r);
@@ -304,10 +358,18 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
             ...(!r.started && stopReason === 'deadline' ? { errorMessage: 'Not started: the run reached its timeout.' } : {}),
             ...(!r.started && r.status === 'skipped' && stopReason === undefined ? { errorMessage: 'Not started: the run had more failed hosts than its max errors.' } : {}),
           };
-          const from: HostStatus = r.started ? 'running' : 'pending';
+          // Counted as running only once written so; either way the host's item may say `running`
+          // (a mark whose answer was lost), and nobody but this batch's runner writes it.
+          const from: HostStatus = (await wasMarked(r.targetId)) ? 'running' : 'pending';
           if (r.started) await deps.outputLog.finish(run.id, r.targetId);
-          const written = await deps.runs.updateHost(run.id, r.targetId, [from], patch);
-          if (!written) return;
+          const written = r.started
+            ? await deps.runs.updateHost(run.id, r.targetId, ['pending', 'running'], { ...patch, startedAt: r.startedAt })
+            : await deps.runs.updateHost(run.id, r.targetId, ['pending'], patch);
+          if (!written) {
+            // Settled by someone else: the batch was given up.
+            stop('abandoned');
+            return;
+          }
           counts.add({ [from]: -1, [status]: 1 });
           summary.hosts += 1;
           summary.counts[status] = (summary.counts[status] ?? 0) + 1;
@@ -315,6 +377,8 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
       },
     );
   } finally {
+    for (const mark of marks.values()) clearTimeout(mark.timer);
+    await Promise.all([...marks.values()].flatMap((m) => (m.written ? [m.written] : [])));
     await counts.close();
     clearTimeout(deadlineTimer);
     clearInterval(poll);

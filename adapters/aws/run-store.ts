@@ -23,6 +23,7 @@ const [gsi1, gsi2] = table.indexes;
 const runKey = (runId: string) => ({ PK: `RUN#${runId}`, SK: 'META' });
 const activeKey = (runId: string) => ({ PK: 'RUNS#ACTIVE', SK: runId });
 const hostKey = (runId: string, targetId: string) => ({ PK: `RUN#${runId}`, SK: `HOST#${targetId}` });
+const batchKey = (runId: string, batch: number) => ({ PK: `RUN#${runId}`, SK: `BATCH#${String(batch).padStart(6, '0')}` });
 const outputPK = (runId: string, targetId: string) => `RUN#${runId}#OUT#${targetId}`;
 const seqKey = (seq: number) => String(seq).padStart(10, '0');
 const isConditionFailure = (e: unknown) => e instanceof ConditionalCheckFailedException;
@@ -284,6 +285,48 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
         query,
         (i) => RunHost.parse(i),
       );
+    },
+
+    claimBatch: async (runId, batch, owner) => {
+      try {
+        await ddb.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: batchKey(runId, batch),
+            UpdateExpression: 'SET #owner = :owner, #batch = :batch',
+            ConditionExpression: 'attribute_not_exists(#closed) AND (attribute_not_exists(#owner) OR #owner = :owner)',
+            ExpressionAttributeNames: { '#owner': 'owner', '#batch': 'batch', '#closed': 'closed' },
+            ExpressionAttributeValues: { ':owner': owner, ':batch': batch },
+          }),
+        );
+        return 'claimed';
+      } catch (e) {
+        if (!isConditionFailure(e)) throw e;
+        const res = await ddb.send(new GetCommand({ TableName: tableName, Key: batchKey(runId, batch), ConsistentRead: true }));
+        return res.Item?.closed === true ? 'closed' : 'taken';
+      }
+    },
+
+    closeBatch: async (runId, batch) => {
+      await ddb.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: batchKey(runId, batch),
+          UpdateExpression: 'SET #closed = :closed, #batch = :batch',
+          ExpressionAttributeNames: { '#closed': 'closed', '#batch': 'batch' },
+          ExpressionAttributeValues: { ':closed': true, ':batch': batch },
+        }),
+      );
+    },
+
+    listBatches: async (runId) => {
+      const items = await queryAll(ddb, {
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+        ExpressionAttributeValues: { ':pk': `RUN#${runId}`, ':sk': 'BATCH#' },
+        ConsistentRead: true,
+      });
+      return items.map((i) => ({ batch: Number(i.batch), owner: typeof i.owner === 'string' ? i.owner : undefined, closed: i.closed === true }));
     },
 
     updateHost: async (runId, targetId, from, patch) => {

@@ -29,6 +29,17 @@ export interface RunStore {
   getHost(runId: string, targetId: string): Promise<RunHost | undefined>;
   /** In target id order. */
   listHosts(runId: string, query: { limit: number; cursor?: string | undefined; status?: HostStatus | undefined; batch?: number | undefined }): Promise<Page<RunHost>>;
+  /**
+   * Takes a batch for one runner attempt (`owner`): `claimed` (also when `owner` holds it already),
+   * `taken` when another attempt holds it, `closed` once it was given up. Only its holder works a
+   * batch's hosts, so no host runs twice even when two runners are started for one batch; the
+   * hosts themselves are written when they run long enough to be seen running, and when they end.
+   */
+  claimBatch(runId: string, batch: number, owner: string): Promise<BatchClaimResult>;
+  /** Gives a batch up (the runner is lost, or the run failed): from now on nobody can claim it. */
+  closeBatch(runId: string, batch: number): Promise<void>;
+  /** The batches that were claimed or closed so far. */
+  listBatches(runId: string): Promise<BatchClaim[]>;
   /** Applies `patch` when the host's status is one of `from`; answers the updated host or undefined. */
   updateHost(runId: string, targetId: string, from: readonly HostStatus[], patch: HostPatch): Promise<RunHost | undefined>;
 
@@ -39,6 +50,13 @@ export interface RunStore {
   appendOutput(runId: string, chunks: readonly (StoredChunk & { targetId: string })[]): Promise<void>;
   /** Chunks with seq > afterSeq, in order, until about maxBytes of data (at least one chunk when there is one). */
   readOutput(runId: string, targetId: string, afterSeq: number, maxBytes: number): Promise<StoredChunk[]>;
+}
+
+export type BatchClaimResult = 'claimed' | 'taken' | 'closed';
+export interface BatchClaim {
+  batch: number;
+  owner?: string | undefined;
+  closed: boolean;
 }
 
 export type RunPatch = Partial<Pick<Run, 'status' | 'startedAt' | 'finishedAt' | 'error' | 'concurrency' | 'maxErrors'>>;

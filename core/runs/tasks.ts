@@ -236,6 +236,8 @@ interface StatesError {
 
 /** MarkBatchLost: the runner of a batch died or stopped beating; its unfinished hosts are lost. */
 export const markBatchLost = async (deps: RunTaskDeps, input: { runId: string; batch: number; error?: StatesError }): Promise<Record<string, never>> => {
+  // First, so that a runner still working the batch has its next write refused and stops.
+  await deps.runs.closeBatch(input.runId, input.batch);
   const hosts = await allHosts(deps.runs, input.runId, input.batch);
   const moved = await settleHosts(deps, hosts, () => 'lost', {
     errorCategory: 'RUNNER_LOST',
@@ -249,7 +251,12 @@ export const markBatchLost = async (deps: RunTaskDeps, input: { runId: string; b
 export const markRunFailed = async (deps: RunTaskDeps, input: { runId: string; error?: StatesError }): Promise<Record<string, never>> => {
   const run = await mustGet(deps.runs, input.runId);
   if (finishedRunStatuses.includes(run.status)) return {};
-  await settleHosts(deps, await allHosts(deps.runs, run.id), (h) => (h.status === 'running' ? 'lost' : 'skipped'));
+  const hosts = await allHosts(deps.runs, run.id);
+  // A batch that a runner claimed may have started hosts it had not yet written (a host is written
+  // `running` only after a while): those are lost, not skipped. No runner may start more.
+  for (const batch of new Set(hosts.filter((h) => h.status === 'pending' || h.status === 'running').map((h) => h.batch))) await deps.runs.closeBatch(run.id, batch);
+  const claimed = new Set((await deps.runs.listBatches(run.id)).filter((b) => b.owner !== undefined).map((b) => b.batch));
+  await settleHosts(deps, hosts, (h) => (h.status === 'running' || claimed.has(h.batch) ? 'lost' : 'skipped'));
   await finish(deps, run, 'failed', { code: 'RUN_FAILED', message: `The run could not be carried out (${input.error?.Error ?? 'unknown error'}).` });
   return {};
 };

@@ -8,7 +8,7 @@ import { ExecutorInputError, type HostConnector, type HostResult, type HostRunOp
  * at once, each over its own single session. Once more than `maxErrors` hosts have ended failed,
  * unreachable or timed out, no further host is started (they become `skipped`); hosts already
  * running finish. Cancelling stops the running hosts' steps (see host-run.ts) and leaves the hosts
- * not yet started `cancelled`. Results come back in the order of `hosts` (less any host `admit` dropped).
+ * not yet started `cancelled`. Results come back in the order of `hosts`.
  */
 
 export interface BatchHost {
@@ -29,11 +29,10 @@ export interface BatchInput {
   signal: AbortSignal;
   options?: HostRunOptions | undefined;
   /**
-   * Asked just before a host would start (after the checks above): `start` it, leave it `skipped`
-   * or `cancelled`, or `drop` it (someone else owns it; it gets no result). The run's runner uses it
-   * to claim hosts in the store and to apply max errors across batches.
+   * Asked just before a host would start (after the checks above): `start` it, or leave it
+   * `skipped` or `cancelled`. The run's runner uses it to apply max errors across batches.
    */
-  admit?: ((targetId: string) => Promise<'start' | 'skip' | 'cancel' | 'drop'>) | undefined;
+  admit?: ((targetId: string) => Promise<'start' | 'skip' | 'cancel'>) | undefined;
   /** Told each host's result as soon as it is known (the results array comes only at the end). */
   onResult?: ((result: BatchHostResult) => Promise<void>) | undefined;
 }
@@ -91,7 +90,6 @@ export const runBatch = async (deps: BatchDeps, input: BatchInput): Promise<Batc
         continue;
       }
       const admitted = input.admit ? await input.admit(host.targetId) : 'start';
-      if (admitted === 'drop') continue;
       if (admitted !== 'start') {
         await settle(i, notStarted(host, admitted === 'skip' ? 'skipped' : 'cancelled'));
         continue;

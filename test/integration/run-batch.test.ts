@@ -13,15 +13,18 @@ import { randomBytes } from 'node:crypto';
 import { systemClock } from '../../core/clock';
 import { createIdGenerator } from '../../core/ids';
 import { emptyCounts } from '../../core/runs/schema';
+import { markBatchLost, markRunFailed } from '../../core/runs/tasks';
 import type { LocalDynamo } from '../../local/dynamo';
 import { runRunBatch, type RunBatchDeps } from '../../runner/run-batch';
 import { startTestDynamo } from '../support/dynalite';
+import { quietLogger, recordingBus } from '../support/fakes';
 import { startTestSshd, type TestSshd } from '../support/sshd';
 
 /**
  * RunBatch on its own, as the Fargate task runs it, against dynalite and a real sshd: when the
- * state machine refuses its heartbeat (it gave up on the batch), the runner stops the steps on the
- * hosts instead of leaving them running unobserved.
+ * state machine refuses its heartbeat or gives the batch up (it was marked lost), the runner stops
+ * the steps on the hosts instead of leaving them running unobserved; a second runner for the same
+ * batch runs nothing; a host is shown running once it has run a while.
  */
 const exec = promisify(execFile);
 let dynamo: LocalDynamo;
@@ -155,3 +158,78 @@ it('stops the steps on the hosts once the state machine refuses its heartbeat', 
   expect(await deps.runs.getHost(runId, targetId)).toMatchObject({ status: 'cancelled', steps: [{ status: 'cancelled', termination: expect.stringMatching(/graceful|killed/) as unknown }] });
   expect(await sleeping(marker)).toEqual([]);
 }, 60_000);
+
+const farDeadline = () => ({ deadline: new Date(Date.now() + 600_000).toISOString() });
+/** A file on the host that the step appends a line to each time it runs. */
+const runsFile = () => path.join(tmpdir(), `opsc-runs-${String(process.pid)}-${String(Date.now())}`);
+const linesOf = async (file: string) => {
+  try {
+    return (await exec('cat', [file])).stdout.split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+};
+
+it('runs a host once when two runners are started for the same batch: the second starts nothing', async () => {
+  const file = runsFile();
+  const { runId, targetId } = await plannedRun(`echo ran >> ${file}; sleep 1`);
+  const request = { runId, batch: 0, concurrency: 1, ...farDeadline() };
+
+  const [first, second] = await Promise.allSettled([runRunBatch(deps, request), runRunBatch(deps, request)]);
+
+  const outcomes = [first, second];
+  expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+  expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { name: 'Runner.BatchTaken' } });
+  expect(await linesOf(file)).toEqual(['ran']);
+  expect(await deps.runs.getHost(runId, targetId)).toMatchObject({ status: 'succeeded', exitCode: 0 });
+  expect((await deps.runs.get(runId))?.counts).toMatchObject({ total: 1, pending: 0, running: 0, succeeded: 1 });
+  await exec('rm', ['-f', file]);
+}, 60_000);
+
+it('writes a host running once it has run a while, and moves the counts with it', async () => {
+  const { runId, targetId } = await plannedRun('sleep 2');
+  const seen = new Set<string>();
+  const watch = setInterval(() => {
+    void deps.runs.getHost(runId, targetId).then((h) => h && seen.add(h.status));
+  }, 50);
+
+  await runRunBatch({ ...deps, options: { runningMarkMs: 200 } }, { runId, batch: 0, concurrency: 1, ...farDeadline() });
+  clearInterval(watch);
+
+  expect([...seen]).toEqual(expect.arrayContaining(['pending', 'running']));
+  expect(await deps.runs.getHost(runId, targetId)).toMatchObject({ status: 'succeeded', startedAt: expect.any(String) as unknown });
+  expect((await deps.runs.get(runId))?.counts).toMatchObject({ total: 1, pending: 0, running: 0, succeeded: 1 });
+}, 60_000);
+
+it('stops the steps once the batch is marked lost under it, and starts nothing after', async () => {
+  const marker = `sleep 45.${String(Date.now() % 1_000_000)}`;
+  const { runId, targetId } = await plannedRun(marker);
+  const tasks = { ...deps, bus: recordingBus(), logger: quietLogger() };
+
+  const started = Date.now();
+  const working = runRunBatch({ ...deps, options: { runningMarkMs: 100, killGraceSeconds: 1 } }, { runId, batch: 0, concurrency: 1, ...farDeadline() });
+  await new Promise((r) => setTimeout(r, 1500));
+  await markBatchLost(tasks, { runId, batch: 0, error: { Error: 'States.HeartbeatTimeout' } });
+  const summary = await working;
+
+  expect(Date.now() - started).toBeLessThan(10_000);
+  expect(summary.hosts).toBe(0);
+  expect(await deps.runs.getHost(runId, targetId)).toMatchObject({ status: 'lost', errorCategory: 'RUNNER_LOST' });
+  expect(await sleeping(marker)).toEqual([]);
+  await expect(runRunBatch(deps, { runId, batch: 0, concurrency: 1, ...farDeadline() })).resolves.toMatchObject({ hosts: 0 });
+}, 60_000);
+
+it('fails a run with the unwritten hosts of a claimed batch lost (they may have started) and of an unclaimed one skipped', async () => {
+  const tasks = { ...deps, bus: recordingBus(), logger: quietLogger() };
+  const claimed = await plannedRun('true');
+  const unclaimed = await plannedRun('true');
+  await deps.runs.claimBatch(claimed.runId, 0, 'a runner that died');
+
+  for (const { runId } of [claimed, unclaimed]) await markRunFailed(tasks, { runId, error: { Error: 'LocalStackStopped' } });
+
+  expect(await deps.runs.getHost(claimed.runId, claimed.targetId)).toMatchObject({ status: 'lost' });
+  expect(await deps.runs.getHost(unclaimed.runId, unclaimed.targetId)).toMatchObject({ status: 'skipped' });
+  expect((await deps.runs.get(claimed.runId))?.counts).toMatchObject({ pending: 0, lost: 1 });
+  // Nobody may start them now.
+  expect(await deps.runs.claimBatch(unclaimed.runId, 0, 'a late runner')).toBe('closed');
+});

@@ -312,6 +312,36 @@ describe('DynamoDB run store on dynalite: hosts', () => {
   });
 });
 
+describe('DynamoDB run store on dynalite: batches', () => {
+  it('lets one of several racing runners claim a batch, again for the holder, and nobody once it is closed', async () => {
+    const runId = ids.next('run');
+    const h = host(runId);
+    await store.putHosts([h]);
+
+    const racing = await Promise.all(['a', 'b', 'c', 'd'].map((owner) => store.claimBatch(runId, 0, owner)));
+    const winner = ['a', 'b', 'c', 'd'][racing.indexOf('claimed')] ?? '';
+    const again = await store.claimBatch(runId, 0, winner);
+    const otherBatch = await store.claimBatch(runId, 1, 'b');
+    await store.closeBatch(runId, 0);
+    await store.closeBatch(runId, 2);
+    const afterClose = await Promise.all([store.claimBatch(runId, 0, winner), store.claimBatch(runId, 2, 'a')]);
+
+    expect(racing.filter((r) => r === 'claimed')).toHaveLength(1);
+    expect(racing.filter((r) => r === 'taken')).toHaveLength(3);
+    expect(again).toBe('claimed');
+    expect(otherBatch).toBe('claimed');
+    expect(afterClose).toEqual(['closed', 'closed']);
+    expect(await store.listBatches(runId)).toEqual([
+      { batch: 0, owner: winner, closed: true },
+      { batch: 1, owner: 'b', closed: false },
+      { batch: 2, owner: undefined, closed: true },
+    ]);
+    // Batch items are not hosts.
+    expect((await store.listHosts(runId, { limit: 10 })).items).toEqual([h]);
+    expect(await store.listBatches(ids.next('run'))).toEqual([]);
+  });
+});
+
 describe('DynamoDB run store on dynalite: output', () => {
   it('round-trips binary output byte for byte, invalid UTF-8 included', async () => {
     const h = await plannedHost();
