@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { ensureTable } from '../adapters/aws/dynamo-table';
+import { localDynamoClients } from './dynamo-client';
 
 export interface LocalDynamo {
   endpoint: string;
@@ -31,12 +32,7 @@ export const startLocalDynamo = async (opts: { path?: string; tableName?: string
   });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const { client, doc } = localDynamoClients(endpoint);
   const tableName = opts.tableName ?? 'opsconductor';
   await ensureTable(client, tableName);
   return {

@@ -1,5 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoCredentialStore, createDynamoTargetStore } from '../adapters/aws/inventory-store';
 import { createDynamoJobStore } from '../adapters/aws/job-store';
 import { createDynamoRunStore } from '../adapters/aws/run-store';
@@ -7,6 +5,7 @@ import { createFileOutputLog } from '../adapters/local/file-output-log';
 import { createFileRunSealer } from '../adapters/local/file-run-sealer';
 import { createFileVault } from '../adapters/local/file-vault';
 import { systemClock } from '../core/clock';
+import { localDynamoClients } from './dynamo-client';
 import type { BatchRequest } from '../core/runs/tasks';
 import { runRunBatch } from '../runner/run-batch';
 
@@ -23,8 +22,7 @@ const need = (name: string): string => {
 };
 
 const dataDir = need('OPSC_DATA_DIR');
-const client = new DynamoDBClient({ endpoint: need('OPSC_DYNAMO_ENDPOINT'), region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-const table = { ddb: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), tableName: need('OPSC_TABLE_NAME') };
+const table = { ddb: localDynamoClients(need('OPSC_DYNAMO_ENDPOINT')).doc, tableName: need('OPSC_TABLE_NAME') };
 const deps = {
   runs: createDynamoRunStore(table),
   jobs: createDynamoJobStore(table),
