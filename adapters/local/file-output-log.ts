@@ -126,13 +126,13 @@ export const createFileOutputLog = (dataDir: string): OutputLog => {
       if (host !== undefined) {
         hosts.delete(key);
         await host.queue;
-        let failure: unknown = host.failure === undefined ? undefined : failedEarlier(runId, targetId, host.failure);
+        let failure: Error | undefined = host.failure === undefined ? undefined : failedEarlier(runId, targetId, host.failure);
         if (failure === undefined && (host.handle !== undefined || host.buffered > 0)) {
           try {
             host.handle ??= await openPart(runId, targetId);
             await writeOut(host);
           } catch (e) {
-            failure = e;
+            failure = e instanceof Error ? e : new Error(String(e));
           }
         }
         await host.handle?.close();
