@@ -67,6 +67,12 @@ const HEARTBEAT_MS = 20_000;
 const RUNNING_MARK_MS = 1000;
 /** With the executor's 200 ms flush interval, output is in the store within 250 ms of arriving. */
 const GATHER_OUTPUT_MS = 50;
+/**
+ * Counts are for people watching (a console polls about once a second) and for other batches' max
+ * errors (read on their one-second poll); twice a second is enough, and each batch writes them
+ * 20 times per 10 s instead of 50.
+ */
+const COUNT_WRITE_MS = 500;
 /** Two per core of the runner (a Fargate task has one or two). */
 const DEFAULT_CONCURRENT_HANDSHAKES = 4;
 
@@ -92,7 +98,7 @@ const semaphore = (limit: number) => {
 const errorsIn = (counts: RunCounts): number => errorHostStatuses.reduce((sum, s) => sum + counts[s], 0);
 
 /**
- * Count changes for the run, added up and written at most every 200 ms: one atomic addition for
+ * Count changes for the run, added up and written at most every COUNT_WRITE_MS: one atomic addition for
  * many hosts instead of two per host. `errors()` is the run's error count as last written plus this
  * batch's errors not yet written, for max errors.
  */
@@ -123,7 +129,7 @@ const countBuffer = (runs: RunStore, runId: string, initialErrors: number) => {
   return {
     add: (delta: Partial<Record<keyof RunCounts, number>>) => {
       for (const [k, v] of Object.entries(delta) as [keyof RunCounts, number][]) pending[k] = (pending[k] ?? 0) + v;
-      timer ??= setTimeout(() => void flush().catch(() => undefined), 200);
+      timer ??= setTimeout(() => void flush().catch(() => undefined), COUNT_WRITE_MS);
     },
     errors: () => known + inFlight + errorsOf(pending),
     close: async () => {
