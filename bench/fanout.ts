@@ -34,6 +34,8 @@ interface Line {
   cpuMs: number;
   ok: number;
   firstOutputMs?: number;
+  /** The product's requests to its store per host: unlike time, the same in every round. */
+  storeRequestsPerHost?: number;
   note?: string;
 }
 /** What one peer measured in one go. */
@@ -189,6 +191,7 @@ const startProduct = async (sshd: TestSshd, work: string) => {
 
       const runnerPid = stack.runnerPid();
       const runnerCpu0 = processCpuMs(runnerPid);
+      const requests0 = stack.storeRequests();
       const selfCpu0 = selfCpuMs();
       const cpu0 = selfCpu0 + runnerCpu0;
       const t0 = performance.now();
@@ -215,7 +218,10 @@ const startProduct = async (sshd: TestSshd, work: string) => {
       const wallMs = performance.now() - t0;
       const cpuMs = selfCpuMs() + processCpuMs(stack.runnerPid()) - cpu0;
       if (process.env.BENCH_DEBUG) console.log(`product ${String(n)}: runner process ${String(processCpuMs(stack.runnerPid()) - runnerCpu0)} ms CPU, the rest ${String(selfCpuMs() - selfCpu0)} ms`);
-      return { peer: 'OpsConductor', hosts: n, wallMs, cpuMs, ok: counts.succeeded ?? 0, ...(firstOutputMs === undefined ? {} : { firstOutputMs }) };
+      const requests = Object.entries(stack.storeRequests()).map(([op, count]) => [op, count - (requests0[op] ?? 0)] as const).filter(([, count]) => count > 0);
+      if (process.env.BENCH_DEBUG) console.log(`product ${String(n)}: store requests ${requests.map(([op, count]) => `${op} ${String(count)}`).join(', ')}`);
+      const storeRequestsPerHost = requests.reduce((sum, [, count]) => sum + count, 0) / n;
+      return { peer: 'OpsConductor', hosts: n, wallMs, cpuMs, ok: counts.succeeded ?? 0, storeRequestsPerHost, ...(firstOutputMs === undefined ? {} : { firstOutputMs }) };
     };
     return { run, close };
   } catch (e) {
@@ -232,7 +238,7 @@ const markdown = (rows: readonly string[][]) => {
 };
 
 const table = (lines: readonly Line[]) => {
-  const rows = [['peer', 'hosts', 'ok', 'wall s', 'hosts/s', 'client CPU ms/host', 'wall vs ssh2', 'first output']];
+  const rows = [['peer', 'hosts', 'ok', 'wall s', 'hosts/s', 'client CPU ms/host', 'wall vs ssh2', 'first output', 'store requests/host']];
   for (const l of lines) {
     const base = lines.find((b) => b.peer === 'plain ssh2' && b.hosts === l.hosts && b.round === l.round);
     rows.push([
@@ -244,6 +250,7 @@ const table = (lines: readonly Line[]) => {
       (l.cpuMs / l.hosts).toFixed(1),
       base ? `${(l.wallMs / base.wallMs).toFixed(2)}×` : '',
       l.firstOutputMs === undefined ? (l.note ?? '') : `${l.firstOutputMs.toFixed(0)} ms`,
+      l.storeRequestsPerHost === undefined ? '' : l.storeRequestsPerHost.toFixed(2),
     ]);
   }
   return markdown(rows);

@@ -10,6 +10,8 @@ export interface LocalDynamo {
   client: DynamoDBClient;
   doc: DynamoDBDocumentClient;
   tableName: string;
+  /** Requests served so far, by operation (`UpdateItem`, `BatchWriteItem`, …): the benchmark counts them per host. */
+  requests(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,12 @@ export const startLocalDynamo = async (opts: { path?: string; tableName?: string
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
+  });
+  const requests: Record<string, number> = {};
+  server.prependListener('request', (req: { headers: Record<string, string | string[] | undefined> }) => {
+    const target = req.headers['x-amz-target'];
+    const operation = (typeof target === 'string' ? target : '').replace(/^DynamoDB_\d+\./, '');
+    requests[operation] = (requests[operation] ?? 0) + 1;
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -40,6 +48,7 @@ export const startLocalDynamo = async (opts: { path?: string; tableName?: string
     client,
     doc,
     tableName,
+    requests: () => ({ ...requests }),
     close: async () => {
       client.destroy();
       await new Promise<void>((resolve) => {

@@ -91,6 +91,8 @@ export interface RunningStack {
   url: string;
   /** The local runner process (tests kill it to see its hosts end lost). */
   runnerPid(): number | undefined;
+  /** Requests the local DynamoDB served so far, by operation (the benchmark counts them per host). */
+  storeRequests(): Record<string, number>;
   /** The audit store (tests seed records and run the sweep through it). */
   audit: DynamoAuditStore;
   admin: { created: boolean; username: string; generatedPassword?: string };
@@ -359,7 +361,7 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
     cleanups.push(() => {
       clearInterval(replays);
     });
-    return { url, admin, close, runnerPid: () => runner.pid(), audit };
+    return { url, admin, close, runnerPid: () => runner.pid(), storeRequests: () => dynamo.requests(), audit };
   } catch (e) {
     await close();
     throw e;

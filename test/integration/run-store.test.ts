@@ -342,6 +342,21 @@ describe('DynamoDB run store on dynalite: batches', () => {
   });
 });
 
+describe('the local DynamoDB', () => {
+  it('counts the requests it serves by operation (the benchmark reports them per host)', async () => {
+    const before = dynamo.requests();
+    const runId = ids.next('run');
+
+    await store.putHosts([host(runId), host(runId)]);
+    await store.claimBatch(runId, 0, 'a');
+    await store.listBatches(runId);
+
+    const after = dynamo.requests();
+    const delta = (op: string) => (after[op] ?? 0) - (before[op] ?? 0);
+    expect([delta('BatchWriteItem'), delta('UpdateItem'), delta('Query')]).toEqual([1, 1, 1]);
+  });
+});
+
 describe('DynamoDB run store on dynalite: output', () => {
   it('round-trips binary output byte for byte, invalid UTF-8 included', async () => {
     const h = await plannedHost();
