@@ -1,9 +1,7 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { launchChromium, seriousViolations, signedInPage } from '../support/browser';
-import { creator, signIn as apiSignIn } from '../support/http';
-import { startLocalStack } from '../support/local-stack';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { seriousViolations } from '../support/browser';
+import { consoleWithJob, type ConsoleWithJob } from '../support/console-with-job';
 import { AuditPage } from './pages/AuditPage';
 import { SchedulesPage } from './pages/SchedulesPage';
 
@@ -21,36 +19,26 @@ const PROJECT = 'Schedules and audit';
 const JOB = 'Nightly cleanup';
 const SCHEDULE = 'Nightly at three';
 
-type Stack = Awaited<ReturnType<typeof startLocalStack>>;
-
 const sideNav = (page: Page) => page.getByRole('navigation', { name: 'Side navigation' });
 
 describe('schedules and audit (browser)', () => {
-  let stack: Stack | undefined;
-  let browser: Browser | undefined;
+  let seeded: ConsoleWithJob | undefined;
   let page: Page;
   let baseUrl = '';
   let projectId = '';
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(path.resolve(__dirname, '../artifacts'), { recursive: true });
-    stack = await startLocalStack({ env: { OPSC_ADMIN_EMAIL: ADMIN.email, OPSC_ADMIN_PASSWORD: ADMIN.password } });
-    baseUrl = stack.baseUrl;
-    const token = await apiSignIn(baseUrl, ADMIN.username, ADMIN.password);
-    const post = creator(baseUrl, token);
-    projectId = await post('/v1/projects', { name: PROJECT, description: 'Schedules for the browser test' });
-    const credentialId = await post(`/v1/projects/${projectId}/credentials`, { name: 'pw', kind: 'ssh-password', username: 'ops', password: 'not-used-here' });
-    const targetId = await post(`/v1/projects/${projectId}/targets`, { name: 'web-1', address: '127.0.0.1', port: 22, protocol: 'ssh', credentialId });
-    await post(`/v1/projects/${projectId}/jobs`, { name: JOB, targets: { targetIds: [targetId] }, steps: [{ kind: 'command', content: 'echo cleanup' }] });
-
-    browser = await launchChromium();
-    page = await signedInPage(browser, baseUrl, ADMIN, consoleErrors, { width: 1440, height: 960 });
+    seeded = await consoleWithJob({
+      admin: ADMIN,
+      project: { name: PROJECT, description: 'Schedules for the browser test' },
+      job: { name: JOB, steps: [{ kind: 'command', content: 'echo cleanup' }] },
+    });
+    ({ page, baseUrl, projectId, consoleErrors } = seeded);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await seeded?.stop();
   });
 
   it('creates a schedule, its fire times previewed first, and disables it', async () => {

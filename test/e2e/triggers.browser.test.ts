@@ -1,9 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { launchChromium, seriousViolations, signedInPage } from '../support/browser';
-import { creator, signIn as apiSignIn } from '../support/http';
-import { startLocalStack } from '../support/local-stack';
+import type { Page } from 'playwright-core';
+import { seriousViolations } from '../support/browser';
+import { consoleWithJob, type ConsoleWithJob } from '../support/console-with-job';
 import { TriggersPage } from './pages/TriggersPage';
 
 /**
@@ -20,41 +17,26 @@ const ADMIN = { username: 'admin', email: 'admin@example.com', password: 'C0nsol
 const JOB = 'Deploy';
 const TRIGGER = 'Deploy on CI';
 
-type Stack = Awaited<ReturnType<typeof startLocalStack>>;
-
 const sideNav = (page: Page) => page.getByRole('navigation', { name: 'Side navigation' });
 
 describe('triggers (browser)', () => {
-  let stack: Stack | undefined;
-  let browser: Browser | undefined;
+  let seeded: ConsoleWithJob | undefined;
   let page: Page;
   let baseUrl = '';
   let projectId = '';
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(path.resolve(__dirname, '../artifacts'), { recursive: true });
-    stack = await startLocalStack({ env: { OPSC_ADMIN_EMAIL: ADMIN.email, OPSC_ADMIN_PASSWORD: ADMIN.password } });
-    baseUrl = stack.baseUrl;
-    const token = await apiSignIn(baseUrl, ADMIN.username, ADMIN.password);
-    const post = creator(baseUrl, token);
-    projectId = await post('/v1/projects', { name: 'Triggers', description: 'Triggers for the browser test' });
-    const credentialId = await post(`/v1/projects/${projectId}/credentials`, { name: 'pw', kind: 'ssh-password', username: 'ops', password: 'not-used-here' });
-    const targetId = await post(`/v1/projects/${projectId}/targets`, { name: 'web-1', address: '127.0.0.1', port: 22, protocol: 'ssh', credentialId });
-    await post(`/v1/projects/${projectId}/jobs`, {
-      name: JOB,
-      targets: { targetIds: [targetId] },
-      parameters: [{ name: 'version', type: 'string', required: true }],
-      steps: [{ kind: 'command', content: 'echo deploying' }],
+    seeded = await consoleWithJob({
+      admin: ADMIN,
+      project: { name: 'Triggers', description: 'Triggers for the browser test' },
+      job: { name: JOB, parameters: [{ name: 'version', type: 'string', required: true }], steps: [{ kind: 'command', content: 'echo deploying' }] },
     });
-
-    browser = await launchChromium();
-    page = await signedInPage(browser, baseUrl, ADMIN, consoleErrors, { width: 1440, height: 960 });
+    ({ page, baseUrl, projectId, consoleErrors } = seeded);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await seeded?.stop();
   });
 
   it('validates the pattern as it is typed, tests it against sample events, and shows the webhook secret once', async () => {
