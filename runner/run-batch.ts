@@ -26,8 +26,8 @@ import { connectWinRmStepHost, winrmClientOptionsOf } from './winrm/step-host';
  * starts nothing, so no host runs twice) and works the batch's pending hosts with the executor,
  * storing output as it arrives (chunks in the store for the live view, the whole log as an object),
  * writing each host's result and moving the run's counts. A host is written `running` only once it
- * has run for a while (most fan-out hosts are done sooner), so a host costs the store one write of
- * its own. Every second it looks at the run: a cancel request stops the steps on the hosts, and
+ * has been connected for a while (most fan-out hosts are done sooner), so a host costs the store
+ * one write of its own. Every second it looks at the run: a cancel request stops the steps on the hosts, and
  * once the run has more errors than its max errors no further host starts (in any batch). At the
  * run's deadline the hosts still going are stopped and end `timed_out`. When a host's write is
  * refused, someone gave the batch up (MarkBatchLost): the runner stops as it does when its
@@ -50,7 +50,7 @@ export interface RunBatchDeps {
         pollIntervalMs?: number | undefined;
         concurrentHandshakes?: number | undefined;
         heartbeatIntervalMs?: number | undefined;
-        /** How long a host runs before it is written `running` (default 1 s). */
+        /** How long a host is connected before it is written `running` (default 1 s). */
         runningMarkMs?: number | undefined;
       })
     | undefined;
@@ -65,8 +65,8 @@ export interface BatchSummary {
 
 const HEARTBEAT_MS = 20_000;
 const RUNNING_MARK_MS = 1000;
-/** With the executor's 200 ms flush interval, output is in the store within 250 ms of arriving. */
-const GATHER_OUTPUT_MS = 50;
+/** With the executor's 150 ms flush interval, output is in the store within 250 ms of arriving. */
+const GATHER_OUTPUT_MS = 100;
 /**
  * Counts are for people watching (a console polls about once a second) and for other batches' max
  * errors (read on their one-second poll); twice a second is enough, and each batch writes them
@@ -140,18 +140,21 @@ const countBuffer = (runs: RunStore, runId: string, initialErrors: number) => {
 };
 
 /**
- * Output chunks of all hosts of the batch go to the store together: a write waits up to 50 ms for
- * others (or until 25 chunks wait) and one BatchWrite carries them all. Each host's writes still
- * resolve in order, once its chunks are stored.
+ * Output chunks of all hosts of the batch go to the store together: a write waits up to 100 ms for
+ * others (or until 25 chunks wait) and one BatchWrite carries them all. The batch's first output
+ * goes at once (someone may be watching for it). Each host's writes still resolve in order, once
+ * its chunks are stored.
  */
 const outputBatcher = (runs: RunStore, runId: string) => {
   type Item = StoredChunk & { targetId: string };
   let queue: { items: Item[]; done: () => void; failed: (e: unknown) => void }[] = [];
   let queued = 0;
   let timer: NodeJS.Timeout | undefined;
+  let wait = 0;
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
+    wait = GATHER_OUTPUT_MS;
     const batch = queue;
     queue = [];
     queued = 0;
@@ -171,7 +174,7 @@ const outputBatcher = (runs: RunStore, runId: string) => {
         queue.push({ items, done, failed });
         queued += items.length;
         if (queued >= 25) flush();
-        else timer ??= setTimeout(flush, GATHER_OUTPUT_MS);
+        else timer ??= setTimeout(flush, wait);
       }),
   };
 };
@@ -302,7 +305,7 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
   });
   const statusOf = (r: BatchHostResult): HostStatus => (stopReason === 'deadline' && r.status === 'cancelled' ? 'timed_out' : r.status);
 
-  // Hosts still running after runningMarkMs are written `running`; `marks` ends with the write.
+  // Hosts still running runningMarkMs after connecting are written `running`; `marks` ends with the write.
   const marks = new Map<string, { timer: NodeJS.Timeout; written?: Promise<boolean> }>();
   const markRunning = (targetId: string, startedAt: string) => {
     const mark: { timer: NodeJS.Timeout; written?: Promise<boolean> } = {
@@ -335,7 +338,16 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
     await runBatch(
       { output: sinkOf, clock: deps.clock },
       {
-        hosts: hosts.map((h) => ({ targetId: h.targetId, connect: connectorOf(h.targetId), steps: stepsFor(h.targetId) })),
+        hosts: hosts.map((h) => ({
+          targetId: h.targetId,
+          // Running from here on: a host waiting for its handshake is still pending.
+          connect: async (signal: AbortSignal) => {
+            const connected = await connectorOf(h.targetId)(signal);
+            markRunning(h.targetId, deps.clock.now().toISOString());
+            return connected;
+          },
+          steps: stepsFor(h.targetId),
+        })),
         concurrency: Math.max(1, request.concurrency),
         // Max errors is the run's, counted across batches in `admit`.
         maxErrors: Number.MAX_SAFE_INTEGER,
@@ -344,10 +356,9 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
         secureValues: Object.values(secure),
         signal: abort.signal,
         options: deps.options,
-        admit: (targetId) => {
+        admit: () => {
           if (abort.signal.aborted) return Promise.resolve(stopReason === 'deadline' ? 'skip' : 'cancel');
           if (Math.max(errors, counts.errors()) > maxErrors) return Promise.resolve('skip');
-          markRunning(targetId, deps.clock.now().toISOString());
           return Promise.resolve('start');
         },
         onResult: async (r) => {

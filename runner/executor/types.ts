@@ -154,7 +154,7 @@ export interface HostRunOptions {
   /** How long a stopped step's process group gets between TERM and KILL. Default 5 s. */
   killGraceSeconds?: number | undefined;
   parameterTransport?: ParameterTransport | undefined;
-  /** Output batching: flush at least this often while output flows. Default 200 ms. */
+  /** Output batching: flush at least this often while output flows. Default 150 ms. */
   flushIntervalMs?: number | undefined;
   /** Output batching: largest chunk, and the batch size that triggers a flush. Default 64 KiB. */
   maxChunkBytes?: number | undefined;
