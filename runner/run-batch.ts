@@ -14,6 +14,7 @@ import { stepRunsOn } from '../core/runs/blockers';
 import { allHosts, targetsById } from '../core/runs/tasks';
 import { errorHostStatuses, finishedRunStatuses, type HostStatus, type RunCounts, type StoredChunk } from '../core/runs/schema';
 import { runBatch, type BatchHostResult } from './executor/batch';
+import { DEFAULT_FLUSH_INTERVAL_MS } from './executor/output';
 import { parameterEnv } from './executor/remote-script';
 import type { HostConnector, HostRunOptions, OutputSink, StepSpec } from './executor/types';
 import { sshAuthOf } from './ssh/connect-rules';
@@ -65,8 +66,8 @@ export interface BatchSummary {
 
 const HEARTBEAT_MS = 20_000;
 const RUNNING_MARK_MS = 1000;
-/** With the executor's 150 ms flush interval, output is in the store within 250 ms of arriving. */
-const GATHER_OUTPUT_MS = 100;
+/** Output is in the store within 250 ms of arriving: the executor's flush interval, then this gathering. */
+const GATHER_OUTPUT_MS = 250 - DEFAULT_FLUSH_INTERVAL_MS;
 /**
  * Counts are for people watching (a console polls about once a second) and for other batches' max
  * errors (read on their one-second poll); twice a second is enough, and each batch writes them

@@ -9,7 +9,7 @@ import type { OutputChunk, OutputSink } from './types';
  * beyond `highWaterBytes`, `push` answers false and the caller pauses its source until `onDrain`.
  */
 
-/** With the runner's 100 ms of gathering hosts' chunks into one store write, output is stored within 250 ms. */
+/** The runner gathers hosts' chunks for the rest of its 250 ms (runner/run-batch.ts). */
 export const DEFAULT_FLUSH_INTERVAL_MS = 150;
 export const DEFAULT_MAX_CHUNK_BYTES = 64 * 1024;
 export const DEFAULT_HIGH_WATER_BYTES = 1024 * 1024;
