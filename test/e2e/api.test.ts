@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { startLocalStack, type StartedStack } from '../support/local-stack';
 import { cognito, decodeJwt, request, signIn, signWithKey, signWithKeyFile } from '../support/http';
 
@@ -19,6 +20,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack.stop();
+  // After the restart test the stack runs on a folder it was given, which stop() leaves.
+  rmSync(stack.dataDir, { recursive: true, force: true });
 });
 
 const api = (method: string, path: string, opts: Parameters<typeof request>[3] = {}) => request(stack.baseUrl, method, path, { token, ...opts });

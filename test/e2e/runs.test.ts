@@ -167,7 +167,8 @@ describe('runs', () => {
       name: 'pool',
       targets: { selector: 'group=pool' },
       concurrency: 2,
-      steps: [{ kind: 'script', content: `mkdir -p ${dir}; touch ${dir}/$$; ls ${dir} | wc -l | tr -d ' '; sleep 0.4; rm ${dir}/$$` }],
+      // The last host to finish removes the folder.
+      steps: [{ kind: 'script', content: `mkdir -p ${dir}; touch ${dir}/$$; ls ${dir} | wc -l | tr -d ' '; sleep 0.4; rm ${dir}/$$; rmdir ${dir} 2>/dev/null || true` }],
     });
 
     const run = await waitForRun(String((await api('POST', p(`/jobs/${jobId}/runs`), {})).json().id));
@@ -257,7 +258,7 @@ describe('runs', () => {
   it('retries the hosts that did not succeed, as a new run', async () => {
     const flag = `/tmp/opsc-retry-${String(randomInt(1e9))}`;
     await target('retry-1', { group: 'retry' });
-    const jobId = await job({ name: 'retry', targets: { selector: 'group=retry' }, steps: [{ kind: 'command', content: `if [ -e ${flag} ]; then echo second; else touch ${flag}; exit 1; fi` }] });
+    const jobId = await job({ name: 'retry', targets: { selector: 'group=retry' }, steps: [{ kind: 'command', content: `if [ -e ${flag} ]; then rm -f ${flag}; echo second; else touch ${flag}; exit 1; fi` }] });
     const first = await waitForRun(String((await api('POST', p(`/jobs/${jobId}/runs`), {})).json().id));
 
     const retried = await api('POST', p(`/runs/${first.id}/retry`), {});

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { chainAccess, handlerAccess, usagePlanNameOf, type HandlerAccess } from '../../cdk/lib/api';
@@ -15,7 +15,7 @@ import { secretName } from '../../adapters/aws/secrets-manager-vault';
 import { table } from '../../core/data-model';
 import { handlerNames, routes } from '../../core/routes';
 import { defaultRateLimit, stageRateLimit } from '../../core/throttling';
-import { resourceQueries, synthOpsConductor, type GetAtt, type Resource, type Statement } from '../support/template';
+import { removeTestApps, resourceQueries, synthOpsConductor, testApp, type GetAtt, type Resource, type Statement } from '../support/template';
 
 type Ref = { Ref: string };
 
@@ -62,6 +62,7 @@ beforeAll(() => {
 });
 afterAll(() => {
   close();
+  removeTestApps();
 });
 
 describe('data', () => {
@@ -646,7 +647,7 @@ describe('inventory', () => {
   });
 
   it('refuses a stack where credentials can be written but nobody may read them', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = testApp();
     const stack = new Stack(app, 'WritersOnly');
     const inventory = new Inventory(stack, 'Inventory');
     inventory.grantCredentialWrite(new Role(stack, 'Writer', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') }));
@@ -706,12 +707,12 @@ describe('network', () => {
   });
 
   it('takes one NAT gateway per AZ when asked, and refuses private subnets without egress', () => {
-    const stack = new Stack(new App(), 'TwoNats');
+    const stack = new Stack(testApp(), 'TwoNats');
     const network = new Network(stack, 'Network', { natGateways: 2 });
     Template.fromStack(stack).resourceCountIs('AWS::EC2::NatGateway', 2);
     expect(network.natPublicIps).toHaveLength(2);
     for (const natGateways of [0, 3, 1.5]) {
-      expect(() => new Network(new Stack(), 'Network', { natGateways })).toThrow(/natGateways must be 1 or 2/);
+      expect(() => new Network(new Stack(testApp()), 'Network', { natGateways })).toThrow(/natGateways must be 1 or 2/);
     }
   });
 });

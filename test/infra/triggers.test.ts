@@ -1,4 +1,4 @@
-import { App, Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { fireInputTemplateOf } from '../../adapters/aws/eventbridge-trigger-sync';
@@ -7,7 +7,7 @@ import { eventBusName } from '../../cdk/lib/events';
 import { runsKeyActions, runsKeyContextCondition } from '../../cdk/lib/runs';
 import { OpsConductorStack } from '../../cdk/lib/stack';
 import { triggerRuleActions } from '../../cdk/lib/triggers';
-import { resourceQueries, synthOpsConductor, type Resource, type Statement } from '../support/template';
+import { removeTestApps, resourceQueries, synthOpsConductor, testApp, type Resource, type Statement } from '../support/template';
 
 /**
  * Triggers on AWS (cdk/lib/triggers.ts): the trigger-fire Lambda every trigger rule targets, who may
@@ -44,6 +44,7 @@ beforeAll(() => {
 
 afterAll(() => {
   close();
+  removeTestApps();
 });
 
 describe('trigger-fire Lambda', () => {
@@ -154,7 +155,7 @@ describe('bus', () => {
   });
 
   it('keeps the archive as long as the stack property says, and lets listed accounts put events that are not OpsConductor\'s', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = testApp();
     // cdk-nag as for the default stack: Template.fromStack throws on an unacknowledged finding.
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     const stack = new OpsConductorStack(app, 'CrossAccount', { events: { archiveRetention: Duration.days(30), putEventsAccounts: ['111122223333', '444455556666'] } });
@@ -182,7 +183,7 @@ describe('bus', () => {
   });
 
   it('refuses an account list with something that is not an account id', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = testApp();
     expect(() => new OpsConductorStack(app, 'Bad', { events: { putEventsAccounts: ['1111-2222-3333'] } })).toThrow('12-digit account ids');
   });
 });

@@ -11,6 +11,23 @@ export type Resource = { Type: string; Properties?: Record<string, unknown>; Del
 export type GetAtt = { 'Fn::GetAtt': [string, string] };
 export type Statement = { Action: string | string[]; Effect: string; Resource: unknown; Principal?: unknown; Condition?: unknown; Sid?: string };
 
+const appOutdirs: string[] = [];
+
+/**
+ * A CDK app for a test, bundling skipped. An app without an outdir makes a `cdk.out…` folder under
+ * the system's temporary folder and leaves it there (10 MB each, every run); this one writes into a
+ * temporary folder that `removeTestApps` deletes (in the test file's afterAll).
+ */
+export const testApp = (context: Record<string, unknown> = {}): App => {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'opsc-cdk-'));
+  appOutdirs.push(outdir);
+  return new App({ outdir, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+};
+
+export const removeTestApps = (): void => {
+  for (const outdir of appOutdirs.splice(0)) rmSync(outdir, { recursive: true, force: true });
+};
+
 /**
  * The whole stack as `cdk synth` makes it, with cdk.json's context, bundling skipped and cdk-nag
  * enforced: Template.fromStack throws on any unacknowledged finding. `close` removes the output.
