@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { table } from '../../core/data-model';
 import { conflict, notFound, versionConflict } from '../../core/errors';
 import { ApiKeyRole, ProjectRole } from '../../core/identity/principal';
 import type { ApiKeyRecord, ApiKeyStore, MemberStore, UserAccessStore } from '../../core/ports/access-store';
+import { batchWrite } from './batch';
 import type { DynamoDeps } from './project-store';
 import { queryAll, queryPage, stripKeys } from './query-page';
 
@@ -43,17 +44,6 @@ const ApiKeyItem = z.object({
 const memberKey = (projectId: string, userId: string) => ({ PK: `P#${projectId}`, SK: `MEMBER#${userId}` });
 const apiKeyKey = (keyId: string) => ({ PK: `APIKEY#${keyId}`, SK: 'META' });
 
-const deleteKeys = async ({ ddb, tableName }: DynamoDeps, keys: { PK: string; SK: string }[]) => {
-  for (let i = 0; i < keys.length; i += 25) {
-    let requests = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-    // BatchWrite may hand back unprocessed items under load: retry them until none are left.
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      const res = await ddb.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-      requests = (res.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-      if (requests.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-    }
-  }
-};
 
 export const createDynamoMemberStore = (deps: DynamoDeps): MemberStore => {
   const { ddb, tableName } = deps;
@@ -136,7 +126,7 @@ export const createDynamoMemberStore = (deps: DynamoDeps): MemberStore => {
         ExpressionAttributeValues: { ':pk': `P#${projectId}`, ':sk': 'MEMBER#' },
         ProjectionExpression: 'PK, SK',
       });
-      await deleteKeys(deps, items.map((i) => ({ PK: String(i.PK), SK: String(i.SK) })));
+      await batchWrite(deps, items.map((i) => ({ DeleteRequest: { Key: { PK: String(i.PK), SK: String(i.SK) } } })));
     },
 
     deleteAllOfUser: async (userId) => {
@@ -147,7 +137,7 @@ export const createDynamoMemberStore = (deps: DynamoDeps): MemberStore => {
         ExpressionAttributeNames: { '#pk': gsi1.partitionKey },
         ExpressionAttributeValues: { ':pk': `USER#${userId}#PROJECTS` },
       });
-      await deleteKeys(deps, items.map((i) => memberKey(String(i.projectId), userId)));
+      await batchWrite(deps, items.map((i) => ({ DeleteRequest: { Key: memberKey(String(i.projectId), userId) } })));
     },
   };
 };

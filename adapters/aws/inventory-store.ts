@@ -4,6 +4,7 @@ import { conflict, isAppError, notFound, versionConflict } from '../../core/erro
 import { Credential } from '../../core/inventory/credential-schema';
 import { Target } from '../../core/inventory/target-schema';
 import type { CredentialStore, TargetStore } from '../../core/ports/inventory-store';
+import { batchGet } from './batch';
 import { createNameClaims } from './name-claims';
 import type { DynamoDeps } from './project-store';
 import { queryPage, stripKeys } from './query-page';
@@ -98,6 +99,9 @@ export const createDynamoTargetStore = (deps: DynamoDeps): TargetStore => {
 
   return {
     get,
+
+    getMany: async (projectId, ids) =>
+      (await batchGet(deps, [...new Set(ids)].map((id) => targetKey(projectId, id)))).map((item) => Target.parse(stripKeys(item))),
 
     getByName: async (projectId, name) => {
       const claim = await ddb.send(new GetCommand({ TableName: tableName, Key: targetNameKey(projectId, name), ConsistentRead: true }));

@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { table } from '../../core/data-model';
 import { notFound } from '../../core/errors';
 import type { HostPatch, RunPatch, RunStore } from '../../core/ports/run-store';
 import { finishedRunStatuses, hostStatuses, Run, RunCounts, RunHost, type RunStatus, type StoredChunk } from '../../core/runs/schema';
+import { batchWrite } from './batch';
 import type { DynamoDeps } from './project-store';
 import { queryAll, queryPage, stripKeys } from './query-page';
 
@@ -93,8 +94,6 @@ const bumpVersion = (e: Expression): Expression => ({ ...e, parts: [...e.parts, 
 const filterOn = (e: Expression) =>
   e.parts.length === 0 ? {} : { FilterExpression: e.parts.join(' AND '), ExpressionAttributeNames: e.names };
 
-const MAX_BATCH_ATTEMPTS = 8;
-
 export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore => {
   const get = async (runId: string) => {
     const res = await ddb.send(new GetCommand({ TableName: tableName, Key: runKey(runId), ConsistentRead: true }));
@@ -106,19 +105,7 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
   };
   const unmarkActive = (runId: string) => ddb.send(new DeleteCommand({ TableName: tableName, Key: activeKey(runId) }));
 
-  /** BatchWriteItem 25 puts at a time, retrying what DynamoDB hands back unprocessed (throttling) with a growing pause. */
-  const batchPut = async (items: Record<string, unknown>[]) => {
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 1; requests.length > 0; attempt++) {
-        const res = await ddb.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-        requests = (res.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-        if (requests.length === 0) break;
-        if (attempt === MAX_BATCH_ATTEMPTS) throw new Error(`BatchWriteItem left ${requests.length} items unprocessed after ${attempt} attempts`);
-        await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      }
-    }
-  };
+
 
   /**
    * UpdateItem when the item's status is one of `from` (and `also` holds); the item as it now is, or
@@ -263,7 +250,7 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
     putHosts: async (hosts) => {
       // One BatchWrite may not name an item twice: the last of a repeated host wins, as a second call would.
       const unique = new Map(hosts.map((h) => [`${h.runId}/${h.targetId}`, { ...hostKey(h.runId, h.targetId), ...h }]));
-      await batchPut([...unique.values()]);
+      await batchWrite({ ddb, tableName }, [...unique.values()].map((Item) => ({ PutRequest: { Item } })));
     },
 
     getHost: async (runId, targetId) => {
@@ -335,7 +322,11 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
     },
 
     appendOutput: async (runId, chunks) => {
-      await batchPut(chunks.map(({ targetId, seq, stream, stepId, attempt, at, data }) => ({ PK: outputPK(runId, targetId), SK: seqKey(seq), seq, stream, stepId, attempt, at, data })));
+      await batchWrite(
+        { ddb, tableName },
+        chunks.map(({ targetId, seq, stream, stepId, attempt, at, data }) => ({ PutRequest: { Item: { PK: outputPK(runId, targetId), SK: seqKey(seq), seq, stream, stepId, attempt, at, data } } })),
+        { inOrder: true },
+      );
     },
 
     readOutput: async (runId, targetId, afterSeq, maxBytes) => {

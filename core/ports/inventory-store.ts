@@ -14,6 +14,8 @@ export interface CredentialStore {
 /** Targets per project, names unique per project ignoring case. Conditional writes on `version`. */
 export interface TargetStore {
   get(projectId: string, targetId: string): Promise<Target | undefined>;
+  /** The targets with these ids that exist, in no particular order. */
+  getMany(projectId: string, targetIds: readonly string[]): Promise<Target[]>;
   getByName(projectId: string, name: string): Promise<Target | undefined>;
   /** Targets in id order after `afterId`: keyset pagination, so filters can page through them. */
   listAfter(projectId: string, afterId: string | undefined, limit: number): Promise<{ items: Target[]; more: boolean }>;
