@@ -229,9 +229,9 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
       () => undefined,
     );
     // Given up by MarkBatchLost while this runner still works it (a heartbeat lost on the way).
-    void deps.runs.listBatches(run.id).then(
-      (batches) => {
-        if (batches.some((b) => b.batch === request.batch && b.closed)) stop('abandoned');
+    void deps.runs.getBatch(run.id, request.batch).then(
+      (claim) => {
+        if (claim?.closed) stop('abandoned');
       },
       () => undefined,
     );

@@ -3,7 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { z } from 'zod';
 import { table } from '../../core/data-model';
 import { notFound } from '../../core/errors';
-import type { HostPatch, RunPatch, RunStore } from '../../core/ports/run-store';
+import type { BatchClaim, HostPatch, RunPatch, RunStore } from '../../core/ports/run-store';
 import { finishedRunStatuses, hostStatuses, Run, RunCounts, RunHost, type RunStatus, type StoredChunk } from '../../core/runs/schema';
 import { batchWrite } from './batch';
 import type { DynamoDeps } from './project-store';
@@ -94,10 +94,17 @@ const bumpVersion = (e: Expression): Expression => ({ ...e, parts: [...e.parts, 
 const filterOn = (e: Expression) =>
   e.parts.length === 0 ? {} : { FilterExpression: e.parts.join(' AND '), ExpressionAttributeNames: e.names };
 
+const batchClaimOf = (i: Record<string, unknown>): BatchClaim => ({ batch: Number(i.batch), owner: typeof i.owner === 'string' ? i.owner : undefined, closed: i.closed === true });
+
 export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore => {
   const get = async (runId: string) => {
     const res = await ddb.send(new GetCommand({ TableName: tableName, Key: runKey(runId), ConsistentRead: true }));
     return res.Item ? readRun(res.Item) : undefined;
+  };
+
+  const getBatch = async (runId: string, batch: number) => {
+    const res = await ddb.send(new GetCommand({ TableName: tableName, Key: batchKey(runId, batch), ConsistentRead: true }));
+    return res.Item && batchClaimOf(res.Item);
   };
 
   const markActive = async (run: Run) => {
@@ -289,10 +296,11 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
         return 'claimed';
       } catch (e) {
         if (!isConditionFailure(e)) throw e;
-        const res = await ddb.send(new GetCommand({ TableName: tableName, Key: batchKey(runId, batch), ConsistentRead: true }));
-        return res.Item?.closed === true ? 'closed' : 'taken';
+        return (await getBatch(runId, batch))?.closed === true ? 'closed' : 'taken';
       }
     },
+
+    getBatch,
 
     closeBatch: async (runId, batch) => {
       await ddb.send(
@@ -313,7 +321,7 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
         ExpressionAttributeValues: { ':pk': `RUN#${runId}`, ':sk': 'BATCH#' },
         ConsistentRead: true,
       });
-      return items.map((i) => ({ batch: Number(i.batch), owner: typeof i.owner === 'string' ? i.owner : undefined, closed: i.closed === true }));
+      return items.map(batchClaimOf);
     },
 
     updateHost: async (runId, targetId, from, patch) => {

@@ -336,6 +336,7 @@ describe('DynamoDB run store on dynalite: batches', () => {
       { batch: 1, owner: 'b', closed: false },
       { batch: 2, owner: undefined, closed: true },
     ]);
+    expect(await Promise.all([0, 1, 3].map((b) => store.getBatch(runId, b)))).toEqual([{ batch: 0, owner: winner, closed: true }, { batch: 1, owner: 'b', closed: false }, undefined]);
     // Batch items are not hosts.
     expect((await store.listHosts(runId, { limit: 10 })).items).toEqual([h]);
     expect(await store.listBatches(ids.next('run'))).toEqual([]);
