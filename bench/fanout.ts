@@ -202,8 +202,9 @@ const startProduct = async (sshd: TestSshd, work: string) => {
       let status = String(run.status);
       let counts: Record<string, number> = {};
       let finishedAt: string | undefined;
-      // Polled as a console would, only the first output faster (every 20 ms: the measurement's
-      // resolution; each poll is work the product does on the machine being measured).
+      // The run polled every 250 ms (the console's run page reads it and its hosts every second), the
+      // first output every 20 ms (the measurement's resolution; each poll is work the product does on
+      // the machine being measured).
       for (let poll = 1; !['succeeded', 'failed', 'cancelled', 'timed_out'].includes(status); poll += 1) {
         if (firstOutputMs === undefined) {
           const out = await request(stack.url, 'GET', p(`/runs/${runId}/output?targetId=${firstId}`), { token });
