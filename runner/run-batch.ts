@@ -312,8 +312,8 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
     const mark: { timer: NodeJS.Timeout; written?: Promise<boolean> } = {
       timer: setTimeout(() => {
         mark.written = deps.runs.updateHost(run.id, targetId, ['pending'], { status: 'running', startedAt }).then(
-          (host) => {
-            if (!host) {
+          (written) => {
+            if (!written) {
               stop('abandoned');
               return false;
             }

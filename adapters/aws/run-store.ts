@@ -112,13 +112,12 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
   };
   const unmarkActive = (runId: string) => ddb.send(new DeleteCommand({ TableName: tableName, Key: activeKey(runId) }));
 
-
-
   /**
-   * UpdateItem when the item's status is one of `from` (and `also` holds); the item as it now is, or
-   * undefined when the condition failed (the status moved on, or there is no such item).
+   * UpdateItem when the item's status is one of `from` (and `also` holds); the item as it now is
+   * (only `{}` with `answer: 'NONE'`), or undefined when the condition failed (the status moved on,
+   * or there is no such item).
    */
-  const updateWhenStatus = async (Key: Record<string, string>, from: readonly string[], set: Expression, also?: string) => {
+  const updateWhenStatus = async (Key: Record<string, string>, from: readonly string[], set: Expression, also?: string, answer: 'ALL_NEW' | 'NONE' = 'ALL_NEW') => {
     if (from.length === 0) return undefined;
     const fromValues = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
     try {
@@ -131,10 +130,10 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
           ConditionExpression: `#status IN (${Object.keys(fromValues).join(', ')})${also === undefined ? '' : ` AND ${also}`}`,
           ExpressionAttributeNames: { ...set.names, '#status': 'status' },
           ExpressionAttributeValues: { ...set.values, ...fromValues },
-          ReturnValues: 'ALL_NEW',
+          ReturnValues: answer,
         }),
       );
-      return res.Attributes;
+      return res.Attributes ?? {};
     } catch (e) {
       if (isConditionFailure(e)) return undefined;
       throw e;
@@ -325,8 +324,8 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
     },
 
     updateHost: async (runId, targetId, from, patch) => {
-      const item = await updateWhenStatus(hostKey(runId, targetId), from, equalities(patch, hostPatchFields));
-      return item && RunHost.parse(stripKeys(item));
+      // Nobody needs the host back: not sending it saves the runner a parse per host.
+      return (await updateWhenStatus(hostKey(runId, targetId), from, equalities(patch, hostPatchFields), undefined, 'NONE')) !== undefined;
     },
 
     appendOutput: async (runId, chunks) => {

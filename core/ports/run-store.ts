@@ -42,8 +42,8 @@ export interface RunStore {
   getBatch(runId: string, batch: number): Promise<BatchClaim | undefined>;
   /** The batches that were claimed or closed so far. */
   listBatches(runId: string): Promise<BatchClaim[]>;
-  /** Applies `patch` when the host's status is one of `from`; answers the updated host or undefined. */
-  updateHost(runId: string, targetId: string, from: readonly HostStatus[], patch: HostPatch): Promise<RunHost | undefined>;
+  /** Applies `patch` when the host's status is one of `from`; answers whether it did. */
+  updateHost(runId: string, targetId: string, from: readonly HostStatus[], patch: HostPatch): Promise<boolean>;
 
   /**
    * Stores chunks of any hosts of the run (one write for many hosts: the runner batches them). The
