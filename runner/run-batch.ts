@@ -221,16 +221,11 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
     stop('deadline');
   }, Math.max(0, untilDeadline));
   const poll = setInterval(() => {
-    void deps.runs.get(run.id).then(
-      (now) => {
+    void deps.runs.watchBatch(run.id, request.batch).then(
+      ({ run: now, claim }) => {
         if (now?.cancelRequested) stop('cancel');
         if (now) errors = Math.max(errors, errorsIn(now.counts));
-      },
-      () => undefined,
-    );
-    // Given up by MarkBatchLost while this runner still works it (a heartbeat lost on the way).
-    void deps.runs.getBatch(run.id, request.batch).then(
-      (claim) => {
+        // Given up by MarkBatchLost while this runner still works it (a heartbeat lost on the way).
         if (claim?.closed) stop('abandoned');
       },
       () => undefined,

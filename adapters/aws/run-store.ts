@@ -5,7 +5,7 @@ import { table } from '../../core/data-model';
 import { notFound } from '../../core/errors';
 import type { BatchClaim, HostPatch, RunPatch, RunStore } from '../../core/ports/run-store';
 import { finishedRunStatuses, hostStatuses, Run, RunCounts, RunHost, type RunStatus, type StoredChunk } from '../../core/runs/schema';
-import { batchWrite } from './batch';
+import { batchGet, batchWrite } from './batch';
 import type { DynamoDeps } from './project-store';
 import { queryAll, queryPage, stripKeys } from './query-page';
 
@@ -299,7 +299,12 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
       }
     },
 
-    getBatch,
+    watchBatch: async (runId, batch) => {
+      const items = await batchGet({ ddb, tableName }, [runKey(runId), batchKey(runId, batch)]);
+      const run = items.find((i) => i.SK === runKey(runId).SK);
+      const claim = items.find((i) => i.SK === batchKey(runId, batch).SK);
+      return { run: run && readRun(run), claim: claim && batchClaimOf(claim) };
+    },
 
     closeBatch: async (runId, batch) => {
       await ddb.send(

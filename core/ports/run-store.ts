@@ -38,8 +38,11 @@ export interface RunStore {
   claimBatch(runId: string, batch: number, owner: string): Promise<BatchClaimResult>;
   /** Gives a batch up (the runner is lost, or the run failed): from now on nobody can claim it. */
   closeBatch(runId: string, batch: number): Promise<void>;
-  /** One batch's claim, or undefined when it was neither claimed nor closed yet (a runner's poll). */
-  getBatch(runId: string, batch: number): Promise<BatchClaim | undefined>;
+  /**
+   * What a runner looks at every second, in one read: the run (a cancel request, the counts) and its
+   * batch's claim (closed: given up); undefined for what does not exist.
+   */
+  watchBatch(runId: string, batch: number): Promise<{ run: Run | undefined; claim: BatchClaim | undefined }>;
   /** The batches that were claimed or closed so far. */
   listBatches(runId: string): Promise<BatchClaim[]>;
   /** Applies `patch` when the host's status is one of `from`; answers whether it did. */

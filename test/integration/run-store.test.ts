@@ -237,6 +237,9 @@ describe('DynamoDB run store on dynalite: runs', () => {
     expect(tooLate).toBeUndefined();
     expect(missing).toBeUndefined();
     expect(await store.get(r.id)).toEqual(first);
+    // What the runner reads every second, in one request.
+    await store.claimBatch(r.id, 0, 'runner-1');
+    expect(await store.watchBatch(r.id, 0)).toEqual({ run: first, claim: { batch: 0, owner: 'runner-1', closed: false } });
   });
 
   it('adds to counts atomically under 50 concurrent writers, leaving version alone', async () => {
@@ -334,7 +337,11 @@ describe('DynamoDB run store on dynalite: batches', () => {
       { batch: 1, owner: 'b', closed: false },
       { batch: 2, owner: undefined, closed: true },
     ]);
-    expect(await Promise.all([0, 1, 3].map((b) => store.getBatch(runId, b)))).toEqual([{ batch: 0, owner: winner, closed: true }, { batch: 1, owner: 'b', closed: false }, undefined]);
+    expect((await Promise.all([0, 1, 3].map((b) => store.watchBatch(runId, b)))).map((w) => w.claim)).toEqual([
+      { batch: 0, owner: winner, closed: true },
+      { batch: 1, owner: 'b', closed: false },
+      undefined,
+    ]);
     // Batch items are not hosts.
     expect((await store.listHosts(runId, { limit: 10 })).items).toEqual([h]);
     expect(await store.listBatches(ids.next('run'))).toEqual([]);
