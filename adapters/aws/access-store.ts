@@ -44,7 +44,6 @@ const ApiKeyItem = z.object({
 const memberKey = (projectId: string, userId: string) => ({ PK: `P#${projectId}`, SK: `MEMBER#${userId}` });
 const apiKeyKey = (keyId: string) => ({ PK: `APIKEY#${keyId}`, SK: 'META' });
 
-
 export const createDynamoMemberStore = (deps: DynamoDeps): MemberStore => {
   const { ddb, tableName } = deps;
   return {

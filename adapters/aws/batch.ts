@@ -3,9 +3,10 @@ import type { DynamoDeps } from './project-store';
 
 /**
  * DynamoDB's batch calls for many items: BatchWriteItem takes 25 writes and BatchGetItem 100 keys a
- * request, so a long list goes as several requests, up to PARALLEL_REQUESTS at a time (one after
- * the other, 20 writes of 25 hosts took a run's Plan 110 ms locally). What DynamoDB hands back
- * unprocessed (throttling) is sent again after a growing pause, up to MAX_ATTEMPTS.
+ * request, so a long list goes as several requests, up to PARALLEL_REQUESTS at a time (on DynamoDB
+ * each is a network round trip, and a Plan of 500 hosts waited for 20 of them one after the other).
+ * What DynamoDB hands back unprocessed (throttling) is sent again after a growing pause, up to
+ * MAX_ATTEMPTS.
  */
 const WRITES_PER_REQUEST = 25;
 const KEYS_PER_REQUEST = 100;

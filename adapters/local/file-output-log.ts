@@ -47,6 +47,7 @@ export const createFileOutputLog = (dataDir: string): OutputLog => {
     return { part: path.join(dir, `${targetId}.log.part`), log: path.join(dir, `${targetId}.log`) };
   };
 
+  const finishedAlready = (runId: string, targetId: string) => new Error(`The output log of ${targetId} in ${runId} is already finished.`);
   const failedEarlier = (runId: string, targetId: string, cause: unknown) =>
     new Error(`An earlier write to the output log of ${targetId} in ${runId} failed; the log is incomplete.`, { cause });
 
@@ -87,7 +88,7 @@ export const createFileOutputLog = (dataDir: string): OutputLog => {
         throw e;
       },
     );
-    if (finished) throw new Error(`The output log of ${targetId} in ${runId} is already finished.`);
+    if (finished) throw finishedAlready(runId, targetId);
     return open(part, 'a', 0o600);
   };
 
@@ -131,7 +132,7 @@ export const createFileOutputLog = (dataDir: string): OutputLog => {
         await host.queue;
         if (host.handle === undefined && host.failure === undefined && host.buffered > 0) {
           await runDir(runId);
-          if (existsSync(log)) throw new Error(`The output log of ${targetId} in ${runId} is already finished.`);
+          if (existsSync(log)) throw finishedAlready(runId, targetId);
           try {
             writeFileSync(part, Buffer.concat(host.chunks), { mode: 0o600 });
             renameSync(part, log);
