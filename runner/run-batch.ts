@@ -11,7 +11,7 @@ import type { RunSealer } from '../core/ports/run-sealer';
 import type { HostPatch, RunStore } from '../core/ports/run-store';
 import type { BatchRequest } from '../core/runs/tasks';
 import { stepRunsOn } from '../core/runs/blockers';
-import { allHosts, targetsById } from '../core/runs/tasks';
+import { allHosts } from '../core/runs/tasks';
 import { errorHostStatuses, finishedRunStatuses, type HostStatus, type RunCounts, type StoredChunk } from '../core/runs/schema';
 import { runBatch, type BatchHostResult } from './executor/batch';
 import { DEFAULT_FLUSH_INTERVAL_MS } from './executor/output';
@@ -244,7 +244,8 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
 
   const counts = countBuffer(deps.runs, run.id, errors);
   const handshakes = semaphore(deps.options?.concurrentHandshakes ?? DEFAULT_CONCURRENT_HANDSHAKES);
-  const targets = new Map((await targetsById(deps.targets, run.projectId, hosts.map((h) => h.targetId))).map((t) => [t.id, t]));
+  // Read by key, whatever the size of the project.
+  const targets = new Map((await deps.targets.getMany(run.projectId, hosts.map((h) => h.targetId))).map((t) => [t.id, t]));
   // Hosts share credentials: each is read (and its material opened) once per batch.
   const logins = new Map<string, Promise<{ username: string; domain: string | undefined; material: CredentialMaterial } | undefined>>();
   const loginOf = (credentialId: string) => {

@@ -71,17 +71,13 @@ export const allHosts = async (runs: RunStore, runId: string, batch?: number): P
   return hosts;
 };
 
-/** The targets with these ids that still exist (a run's targets are read by key, whatever the project's size). */
-export const targetsById = async (targets: TargetStore, projectId: string, ids: readonly string[]): Promise<Target[]> =>
-  ids.length === 0 ? [] : targets.getMany(projectId, ids);
-
 const resolveTargets = async (deps: RunTaskDeps, run: Run): Promise<Target[]> => {
   const byId = new Map<string, Target>();
   if (run.targets.selector !== undefined) {
     for (const t of await selectTargets(deps, run.projectId, { selector: parseSelector(run.targets.selector) })) byId.set(t.id, t);
   }
   // A target deleted since the run was asked for is simply not part of it.
-  for (const t of await targetsById(deps.targets, run.projectId, (run.targets.targetIds ?? []).filter((id) => !byId.has(id)))) byId.set(t.id, t);
+  for (const t of await deps.targets.getMany(run.projectId, (run.targets.targetIds ?? []).filter((id) => !byId.has(id)))) byId.set(t.id, t);
   return [...byId.values()].filter((t) => t.enabled).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 };
 
