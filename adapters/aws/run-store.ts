@@ -117,7 +117,12 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
    * (only `{}` with `answer: 'NONE'`), or undefined when the condition failed (the status moved on,
    * or there is no such item).
    */
-  const updateWhenStatus = async (Key: Record<string, string>, from: readonly string[], set: Expression, also?: string, answer: 'ALL_NEW' | 'NONE' = 'ALL_NEW') => {
+  const updateWhenStatus = async (
+    Key: Record<string, string>,
+    from: readonly string[],
+    set: Expression,
+    { also, answer = 'ALL_NEW' }: { also?: string; answer?: 'ALL_NEW' | 'NONE' } = {},
+  ) => {
     if (from.length === 0) return undefined;
     const fromValues = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
     try {
@@ -223,7 +228,7 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
 
     requestCancel: async (runId, { by, at }) => {
       const set = bumpVersion(equalities({ cancelRequested: { by, at }, updatedAt: at }));
-      const item = await updateWhenStatus(runKey(runId), ['queued', 'running'], set, 'attribute_not_exists(cancelRequested)');
+      const item = await updateWhenStatus(runKey(runId), ['queued', 'running'], set, { also: 'attribute_not_exists(cancelRequested)' });
       return item && readRun(item);
     },
 
@@ -330,7 +335,7 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
 
     updateHost: async (runId, targetId, from, patch) => {
       // Nobody needs the host back: not sending it saves the runner a parse per host.
-      return (await updateWhenStatus(hostKey(runId, targetId), from, equalities(patch, hostPatchFields), undefined, 'NONE')) !== undefined;
+      return (await updateWhenStatus(hostKey(runId, targetId), from, equalities(patch, hostPatchFields), { answer: 'NONE' })) !== undefined;
     },
 
     appendOutput: async (runId, chunks) => {

@@ -18,8 +18,8 @@ const appOutdirs: string[] = [];
  * the system's temporary folder and leaves it there (10 MB each, every run); this one writes into a
  * temporary folder that `removeTestApps` deletes (in the test file's afterAll).
  */
-export const testApp = (context: Record<string, unknown> = {}): App => {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'opsc-cdk-'));
+export const testApp = (context: Record<string, unknown> = {}, prefix = 'opsc-cdk-'): App => {
+  const outdir = mkdtempSync(path.join(tmpdir(), prefix));
   appOutdirs.push(outdir);
   return new App({ outdir, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
 };
@@ -34,8 +34,8 @@ export const removeTestApps = (): void => {
  */
 export const synthOpsConductor = (prefix: string) => {
   const { context } = JSON.parse(readFileSync(fromRoot('cdk.json'), 'utf8')) as { context: Record<string, unknown> };
-  const outdir = mkdtempSync(path.join(tmpdir(), prefix));
-  const app = new App({ outdir, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp(context, prefix);
+  const outdir = app.outdir;
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const template = Template.fromStack(new OpsConductorStack(app, 'OpsConductor'));
   return {
