@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -51,15 +51,38 @@ const processCpuMs = (pid: number | undefined): number => {
     return 0;
   }
 };
-/** Busy and total clock ticks of all cores together, from /proc/stat. */
-const machineTicks = () => {
-  const f = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number);
-  const total = f.reduce((a, b) => a + b, 0);
-  return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total };
+/**
+ * Every process's CPU (with the children it reaped) and the machine's ticks by kind, to see where a
+ * line's CPU went (BENCH_DEBUG). The hosts' side is sshd's listener plus whoever reaps the session
+ * processes that outlive their parent (here the VM's init, pid 1): sshd's own count alone misses them.
+ */
+const cpuSnapshot = () => {
+  const procs = new Map<string, { comm: string; ticks: number }>();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      procs.set(pid, { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return { procs, machine: (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1, 9).map(Number) };
 };
-const busyShare = (from: { busy: number; total: number }) => {
-  const to = machineTicks();
-  return `${((100 * (to.busy - from.busy)) / Math.max(1, to.total - from.total)).toFixed(0)}% of all cores`;
+/** How busy the cores were since `from`, by kind of work, and the processes that used the most CPU. */
+const cpuSince = (from: ReturnType<typeof cpuSnapshot>): string => {
+  const to = cpuSnapshot();
+  const ticks = to.machine.map((t, i) => t - (from.machine[i] ?? 0));
+  const total = ticks.reduce((a, b) => a + b, 0);
+  const busy = total - (ticks[3] ?? 0) - (ticks[4] ?? 0);
+  const seconds = (t: number) => (t / TICKS_PER_SECOND).toFixed(2);
+  const kinds = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'].map((k, i) => `${k} ${seconds(ticks[i] ?? 0)}`);
+  const top = [...to.procs]
+    .map(([pid, p]) => ({ name: `${p.comm}[${pid}]`, ticks: p.ticks - (from.procs.get(pid)?.ticks ?? 0) }))
+    .filter((p) => p.ticks > 2)
+    .sort((a, b) => b.ticks - a.ticks)
+    .slice(0, 8);
+  return `${((100 * busy) / Math.max(1, total)).toFixed(0)}% of all cores, ${seconds(busy)} s of CPU (${kinds.join(', ')})\n  most CPU: ${top.map((p) => `${p.name} ${seconds(p.ticks)} s`).join(', ')}`;
 };
 const selfCpuMs = () => {
   const u = process.cpuUsage();
@@ -306,12 +329,12 @@ const main = async () => {
       if (PEERS.has('product')) for (const n of [Math.min(50, largest), largest]) await product.run(n);
       for (const n of SIZES) {
         for (let round = 1; round <= REPEAT; round += 1) {
-          let m0 = machineTicks();
+          let c0 = cpuSnapshot();
           if (PEERS.has('ssh2')) lines.push({ ...(await plainSsh2(sshd, n)), round });
-          if (process.env.BENCH_DEBUG) console.log(`machine busy during plain ssh2: ${busyShare(m0)}`);
-          m0 = machineTicks();
+          if (process.env.BENCH_DEBUG) console.log(`machine during plain ssh2: ${cpuSince(c0)}`);
+          c0 = cpuSnapshot();
           if (PEERS.has('product')) lines.push({ ...(await product.run(n)), round });
-          if (process.env.BENCH_DEBUG) console.log(`machine busy during product: ${busyShare(m0)}`);
+          if (process.env.BENCH_DEBUG) console.log(`machine during product: ${cpuSince(c0)}`);
           if (havePssh && PEERS.has('pssh')) lines.push({ ...(await parallelSsh(sshd, n, work)), round });
           if (haveAnsible && PEERS.has('ansible')) lines.push({ ...(await ansible(sshd, n, work)), round });
           console.log(table(lines.filter((l) => l.hosts === n && l.round === round)));
