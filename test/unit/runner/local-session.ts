@@ -6,15 +6,19 @@ import type { HostSession, RemoteExit, RemoteProcess, SpawnOptions } from '../..
  * A HostSession that runs commands on this machine with `sh -c`, as sshd runs them with the login
  * shell: the executor's real bootstrap, envelope and reaper, without a network. Environment sent
  * with a command reaches it only when `acceptEnv` allows the name (like OpenSSH's AcceptEnv; the
- * default accepts OPSC_*). `drop()` plays a lost connection.
+ * default accepts OPSC_*). `drop()` plays a lost connection. With `sessionLeader` each command's
+ * shell leads a session of its own, as under sshd; otherwise it is in the test's process group (as
+ * under an SSH server that does not call setsid()).
  */
 export class LocalSession implements HostSession {
   readonly commands: string[] = [];
+  /** The pid of each command's shell, in order. */
+  readonly pids: number[] = [];
   pauses = 0;
   closed = false;
   private readonly running = new Set<(error: Error) => void>();
 
-  constructor(private readonly opts: { acceptEnv?: (name: string) => boolean } = {}) {}
+  constructor(private readonly opts: { acceptEnv?: (name: string) => boolean; sessionLeader?: boolean } = {}) {}
 
   spawn(command: string, opts: SpawnOptions): Promise<RemoteProcess> {
     if (this.closed) return Promise.reject(new ConnectionError('PROTOCOL', 'The connection to local was closed.'));
@@ -23,7 +27,8 @@ export class LocalSession implements HostSession {
     const accept = this.opts.acceptEnv ?? ((name: string) => name.startsWith('OPSC_'));
     const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' };
     for (const [name, value] of Object.entries(opts.env ?? {})) if (accept(name)) env[name] = value;
-    const child: ChildProcessWithoutNullStreams = spawn('sh', ['-c', command], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child: ChildProcessWithoutNullStreams = spawn('sh', ['-c', command], { env, stdio: ['pipe', 'pipe', 'pipe'], detached: this.opts.sessionLeader === true });
+    if (child.pid !== undefined) this.pids.push(child.pid);
     child.stdout.on('data', (chunk: Buffer) => {
       opts.onStdout(chunk);
     });

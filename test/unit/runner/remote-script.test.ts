@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -76,14 +76,46 @@ describe('shell quoting and parameter names', () => {
 });
 
 describe('the envelope', () => {
-  it('announces its process group first, in a session of its own', async () => {
-    const session = new LocalSession();
+  /** The group the envelope announced, and the step's own process group and session. */
+  const groupsOf = async (session: LocalSession) => {
     const { stdout, exitCode } = await runEnvelope(session, step({ content: 'ps -o pgid= -o sid= -p $$' }), {}, 'preamble');
     expect(exitCode).toBe(0);
     const [marker, ids] = stdout.split('\n');
-    const pgid = /^OPSC-PGID n0nce (\d+)$/.exec(marker ?? '')?.[1];
-    expect(pgid).toBeDefined();
-    expect((ids ?? '').trim().split(/\s+/)).toEqual([pgid, pgid]);
+    const [pgid, sid] = (ids ?? '').trim().split(/\s+/).map(Number);
+    return { announced: Number(/^OPSC-PGID n0nce (\d+)$/.exec(marker ?? '')?.[1]), pgid, sid };
+  };
+
+  /** Runs `act` with a `setsid` first in PATH that notes each time it runs, then runs the real one. */
+  const watchingSetsid = async (act: () => Promise<void>): Promise<boolean> => {
+    const bin = mkdtempSync(path.join(dir, 'bin-'));
+    const mark = path.join(bin, 'ran');
+    writeFileSync(path.join(bin, 'setsid'), `#!/bin/sh\ntouch ${shellQuote(mark)}\nexec ${shellQuote(realSetsid)} "$@"\n`, { mode: 0o755 });
+    const before = process.env.PATH;
+    process.env.PATH = `${bin}:${before ?? ''}`;
+    try {
+      await act();
+    } finally {
+      process.env.PATH = before;
+    }
+    return existsSync(mark);
+  };
+  const realSetsid = ['/usr/bin/setsid', '/bin/setsid'].find((p) => existsSync(p)) ?? 'setsid';
+
+  it('announces its process group first, in a session of its own started with setsid when the shell does not lead its group', async () => {
+    const session = new LocalSession();
+    let groups: Awaited<ReturnType<typeof groupsOf>> | undefined;
+    expect(await watchingSetsid(async () => void (groups = await groupsOf(session)))).toBe(true);
+    expect(groups?.announced).toBeGreaterThan(1);
+    expect([groups?.pgid, groups?.sid]).toEqual([groups?.announced, groups?.announced]);
+  });
+
+  it('runs directly in the session of a shell that leads its group already, as under sshd', async () => {
+    const session = new LocalSession({ sessionLeader: true });
+    let groups: Awaited<ReturnType<typeof groupsOf>> | undefined;
+    expect(await watchingSetsid(async () => void (groups = await groupsOf(session)))).toBe(false);
+    // The login shell's own pid, kept through the bootstrap's execs.
+    expect(groups?.announced).toBe(session.pids[0]);
+    expect([groups?.pgid, groups?.sid]).toEqual([groups?.announced, groups?.announced]);
   });
 
   it.each(['preamble', 'env'] as const)('delivers parameter values intact as environment variables (%s), never executing them', async (transport) => {
