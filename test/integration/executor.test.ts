@@ -107,6 +107,18 @@ describe('runHost against OpenSSH', () => {
     expect(sink.text({ stepId: 'sh', stream: 'stderr' })).toBe('to stderr\n');
   });
 
+  it("runs the step in the session's own process group, the envelope read by the login command's shell (no setsid, no second sh)", async () => {
+    const sink = new InMemoryOutputSink();
+    // The step's parent is the envelope shell: its pid, group and session, and its command line.
+    const result = await runOn(sink, { steps: [step('where', `ps -o pid= -o pgid= -o sid= -p $PPID; tr '\\0' ' ' </proc/$PPID/cmdline`)] });
+
+    expect(result).toMatchObject({ status: 'succeeded' });
+    const [ids, cmdline] = sink.text({ stepId: 'where' }).split('\n');
+    const [pid, pgid, sid] = (ids ?? '').trim().split(/\s+/);
+    expect([pgid, sid]).toEqual([pid, pid]);
+    expect(cmdline).toMatch(/^sh -c read -r s /);
+  });
+
   it('stops the host at a failing step unless it is continue-on-error', async () => {
     const sink = new InMemoryOutputSink();
     const result = await runOn(sink, { steps: [step('fails', 'echo trying; exit 7'), step('never', 'echo never ran')] });
