@@ -12,7 +12,7 @@ import type { HostPatch, RunStore } from '../core/ports/run-store';
 import type { BatchRequest } from '../core/runs/tasks';
 import { stepRunsOn } from '../core/runs/blockers';
 import { allHosts } from '../core/runs/tasks';
-import { errorHostStatuses, finishedRunStatuses, type HostStatus, type RunCounts, type StoredChunk } from '../core/runs/schema';
+import { errorHostStatuses, finishedRunStatuses, type HostStatus, type RunCounts, type RunHost, type StoredChunk } from '../core/runs/schema';
 import { runBatch, type BatchHostResult } from './executor/batch';
 import { DEFAULT_FLUSH_INTERVAL_MS } from './executor/output';
 import { parameterEnv } from './executor/remote-script';
@@ -26,13 +26,13 @@ import { connectWinRmStepHost, winrmClientOptionsOf } from './winrm/step-host';
  * RunBatch, the runner's task: claims its batch of a run (once: a second runner for the same batch
  * starts nothing, so no host runs twice) and works the batch's pending hosts with the executor,
  * storing output as it arrives (chunks in the store for the live view, the whole log as an object),
- * writing each host's result and moving the run's counts. A host is written `running` only once it
- * has been connected for a while (most fan-out hosts are done sooner), so a host costs the store
- * one write of its own. Every second it looks at the run: a cancel request stops the steps on the hosts, and
+ * writing hosts' results a few at a time and moving the run's counts. A host is written `running`
+ * only once it has been connected for a while (most fan-out hosts are done sooner), so most hosts
+ * cost the store no write of their own. Every second it looks at the run: a cancel request stops the steps on the hosts, and
  * once the run has more errors than its max errors no further host starts (in any batch). At the
- * run's deadline the hosts still going are stopped and end `timed_out`. When a host's write is
- * refused, someone gave the batch up (MarkBatchLost): the runner stops as it does when its
- * heartbeat is refused.
+ * run's deadline the hosts still going are stopped and end `timed_out`. When a write of results or
+ * of a host's `running` is refused, someone gave the batch up (MarkBatchLost): the runner stops as
+ * it does when its heartbeat is refused.
  */
 export interface RunBatchDeps {
   runs: RunStore;
@@ -74,6 +74,12 @@ const GATHER_OUTPUT_MS = 250 - DEFAULT_FLUSH_INTERVAL_MS;
  * 20 times per 10 s instead of 50.
  */
 const COUNT_WRITE_MS = 500;
+/**
+ * A host's result waits this long for others of its batch (or until 25 wait) before they are
+ * written together; like output, it is in the store within 250 ms. The run's counts move once the
+ * results are written; max errors does not wait (the batch adds the failures it has not written).
+ */
+const GATHER_RESULTS_MS = 250;
 /** Two per core of the runner (a Fargate task has one or two). */
 const DEFAULT_CONCURRENT_HANDSHAKES = 4;
 
@@ -180,6 +186,74 @@ const outputBatcher = (runs: RunStore, runId: string) => {
   };
 };
 
+/**
+ * Finished hosts, written a few at a time with RunStore.writeResults (a conditional write on the
+ * batch, then one BatchWrite for up to 25 hosts) instead of a conditional write each. `add` answers
+ * at once, so a host's place in the pool goes to the next host without waiting for the store;
+ * `errors()` counts the failed hosts not yet written, for max errors. `written` hears of each
+ * group once stored, with the status each host leaves (`from`); `refused`: the batch was given
+ * up; `failed`: the store failed. After either nothing more is written, and `close` throws the
+ * store's error.
+ */
+type Finished = { host: RunHost; from: HostStatus };
+const resultWriter = (runs: RunStore, runId: string, batch: number, owner: string, on: { written: (done: readonly Finished[]) => void; refused: () => void; failed: () => void }) => {
+  let queue: Finished[] = [];
+  let unwrittenErrors = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let failure: Error | undefined;
+  const writes: Promise<void>[] = [];
+  const errorsAmong = (done: readonly Finished[]) => done.filter((d) => errorHostStatuses.includes(d.host.status)).length;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const done = queue;
+    queue = [];
+    if (done.length === 0 || stopped) return;
+    writes.push(
+      runs
+        .writeResults(
+          runId,
+          batch,
+          owner,
+          done.map((d) => d.host),
+        )
+        .then(
+          (written) => {
+            if (written) on.written(done);
+            else if (!stopped) {
+              stopped = true;
+              on.refused();
+            }
+          },
+          (e: unknown) => {
+            if (stopped) return;
+            stopped = true;
+            failure = e instanceof Error ? e : new Error(String(e));
+            on.failed();
+          },
+        )
+        .finally(() => {
+          unwrittenErrors -= errorsAmong(done);
+        }),
+    );
+  };
+  return {
+    add: (host: RunHost, from: HostStatus) => {
+      queue.push({ host, from });
+      unwrittenErrors += errorsAmong([{ host, from }]);
+      if (queue.length >= 25) flush();
+      else timer ??= setTimeout(flush, GATHER_RESULTS_MS);
+    },
+    errors: () => unwrittenErrors,
+    close: async () => {
+      flush();
+      await Promise.all(writes);
+      if (failure !== undefined) throw failure;
+    },
+  };
+};
+
 export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Promise<BatchSummary> => {
   const summary: BatchSummary = { runId: request.runId, batch: request.batch, hosts: 0, counts: {} };
   const run = await deps.runs.get(request.runId);
@@ -197,7 +271,8 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
     retries: s.retries,
     continueOnError: s.continueOnError,
   }));
-  const claim = await deps.runs.claimBatch(run.id, request.batch, randomUUID());
+  const owner = randomUUID();
+  const claim = await deps.runs.claimBatch(run.id, request.batch, owner);
   // Given up already (MarkBatchLost settled its hosts): nothing is left to do.
   if (claim === 'closed') return summary;
   if (claim === 'taken') throw Object.assign(new Error(`Batch ${String(request.batch)} of run ${run.id} is being worked by another runner.`), { name: 'Runner.BatchTaken' });
@@ -207,10 +282,15 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
   const abort = new AbortController();
   // Every host of the batch listens to it.
   setMaxListeners(0, abort.signal);
-  let stopReason: 'cancel' | 'deadline' | 'abandoned' | undefined;
+  let stopReason: 'cancel' | 'deadline' | 'abandoned' | 'store' | undefined;
   let errors = errorsIn(run.counts);
-  const reasons = { cancel: 'The run was cancelled.', deadline: 'The run reached its timeout.', abandoned: 'The state machine no longer waits for this batch.' };
-  const stop = (why: 'cancel' | 'deadline' | 'abandoned') => {
+  const reasons = {
+    cancel: 'The run was cancelled.',
+    deadline: 'The run reached its timeout.',
+    abandoned: 'The state machine no longer waits for this batch.',
+    store: 'Results could not be stored.',
+  };
+  const stop = (why: keyof typeof reasons) => {
     stopReason ??= why;
     abort.abort(new Error(reasons[why]));
   };
@@ -291,6 +371,22 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
     );
   };
   const stored = outputBatcher(deps.runs, run.id);
+  const results = resultWriter(deps.runs, run.id, request.batch, owner, {
+    written: (done) => {
+      for (const { host, from } of done) {
+        counts.add({ [from]: -1, [host.status]: 1 });
+        summary.counts[host.status] = (summary.counts[host.status] ?? 0) + 1;
+      }
+      summary.hosts += done.length;
+    },
+    refused: () => {
+      stop('abandoned');
+    },
+    failed: () => {
+      stop('store');
+    },
+  });
+  const planned = new Map(hosts.map((h) => [h.targetId, h]));
   const outputOf = new Map<string, { lastSeq: number; outputBytes: number }>();
   const sinkOf = (targetId: string): OutputSink => ({
     write: async (chunks) => {
@@ -331,6 +427,7 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
     return (await mark.written) ?? false;
   };
 
+  let storeError: Error | undefined;
   try {
     await runBatch(
       { output: sinkOf, clock: deps.clock },
@@ -355,7 +452,7 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
         options: deps.options,
         admit: () => {
           if (abort.signal.aborted) return Promise.resolve(stopReason === 'deadline' ? 'skip' : 'cancel');
-          if (Math.max(errors, counts.errors()) > maxErrors) return Promise.resolve('skip');
+          if (Math.max(errors, counts.errors() + results.errors()) > maxErrors) return Promise.resolve('skip');
           return Promise.resolve('start');
         },
         onResult: async (r) => {
@@ -376,21 +473,19 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
           // (a mark whose answer was lost), and nobody but this batch's runner writes it.
           const from: HostStatus = (await wasMarked(r.targetId)) ? 'running' : 'pending';
           if (r.started) await deps.outputLog.finish(run.id, r.targetId);
-          const written = r.started
-            ? await deps.runs.updateHost(run.id, r.targetId, ['pending', 'running'], { ...patch, startedAt: r.startedAt })
-            : await deps.runs.updateHost(run.id, r.targetId, ['pending'], patch);
-          if (!written) {
-            // Settled by someone else: the batch was given up.
-            stop('abandoned');
-            return;
-          }
-          counts.add({ [from]: -1, [status]: 1 });
-          summary.hosts += 1;
-          summary.counts[status] = (summary.counts[status] ?? 0) + 1;
+          const host = planned.get(r.targetId);
+          if (host === undefined) throw new Error(`Target ${r.targetId} is not a host of batch ${String(request.batch)}.`);
+          results.add({ ...host, ...patch, ...(r.started ? { startedAt: r.startedAt } : {}) }, from);
         },
       },
     );
   } finally {
+    // What was gathered is written even when the batch broke off; the store's own error is thrown
+    // below, unless another error is already on its way.
+    storeError = await results.close().then(
+      () => undefined,
+      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+    );
     for (const mark of marks.values()) clearTimeout(mark.timer);
     await Promise.all([...marks.values()].flatMap((m) => (m.written ? [m.written] : [])));
     await counts.close();
@@ -398,5 +493,6 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
     clearInterval(poll);
     if (beat) clearInterval(beat);
   }
+  if (storeError !== undefined) throw storeError;
   return summary;
 };

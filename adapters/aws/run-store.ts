@@ -15,6 +15,7 @@ import { queryAll, queryPage, stripKeys } from './query-page';
  *                                                                GSI2PK=JOB#<job>#RUNS    GSI2SK=<createdAt>#<run>
  *   active marker  PK=RUNS#ACTIVE             SK=<run>           while the run is not finished
  *   host           PK=RUN#<run>               SK=HOST#<target>
+ *   batch          PK=RUN#<run>               SK=BATCH#<batch, 6 digits>  owner, closed, results (hosts written)
  *   output chunk   PK=RUN#<run>#OUT#<target>  SK=<seq, 10 digits>  data as Binary
  * A run's counts are top-level numbers (`c_total`, `c_pending`, …) so that one UpdateItem ADDs to
  * several of them atomically without touching `version`; reads put them back together as `counts`.
@@ -63,7 +64,7 @@ const readChunk = (item: Record<string, unknown>): StoredChunk => {
 };
 
 /** The fields an update may write, listed from the port's patch types so that a new one cannot be missed. */
-const runPatchFields = Object.keys({ status: 0, startedAt: 0, finishedAt: 0, error: 0, concurrency: 0, maxErrors: 0 } satisfies Record<keyof RunPatch, 0>);
+const runPatchFields = Object.keys({ status: 0, startedAt: 0, finishedAt: 0, error: 0, concurrency: 0, maxErrors: 0, counts: 0 } satisfies Record<keyof RunPatch, 0>).filter((k) => k !== 'counts');
 const hostPatchFields = Object.keys({
   status: 0,
   steps: 0,
@@ -105,6 +106,12 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
   const getBatch = async (runId: string, batch: number) => {
     const res = await ddb.send(new GetCommand({ TableName: tableName, Key: batchKey(runId, batch), ConsistentRead: true }));
     return res.Item && batchClaimOf(res.Item);
+  };
+
+  const putHosts = async (hosts: readonly RunHost[]) => {
+    // One BatchWrite may not name an item twice: the last of a repeated host wins, as a second call would.
+    const unique = new Map(hosts.map((h) => [`${h.runId}/${h.targetId}`, { ...hostKey(h.runId, h.targetId), ...h }]));
+    await batchWrite({ ddb, tableName }, [...unique.values()].map((Item) => ({ PutRequest: { Item } })));
   };
 
   const markActive = async (run: Run) => {
@@ -218,8 +225,10 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
 
     transition: async (runId, from, patch) => {
       // RunPatch carries no updatedAt: the run's own timestamps move it when given; otherwise it stays.
-      const fields = { ...patch, updatedAt: patch.finishedAt ?? patch.startedAt };
-      const item = await updateWhenStatus(runKey(runId), from, bumpVersion(equalities(fields, [...runPatchFields, 'updatedAt'])));
+      const { counts, ...rest } = patch;
+      const countFields = counts === undefined ? {} : Object.fromEntries(countKeys.map((k) => [countAttr(k), counts[k]]));
+      const fields = { ...rest, ...countFields, updatedAt: patch.finishedAt ?? patch.startedAt };
+      const item = await updateWhenStatus(runKey(runId), from, bumpVersion(equalities(fields, [...runPatchFields, ...Object.keys(countFields), 'updatedAt'])));
       if (item === undefined) return undefined;
       const run = readRun(item);
       if (isFinished(run.status)) await unmarkActive(runId);
@@ -258,11 +267,7 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
       }
     },
 
-    putHosts: async (hosts) => {
-      // One BatchWrite may not name an item twice: the last of a repeated host wins, as a second call would.
-      const unique = new Map(hosts.map((h) => [`${h.runId}/${h.targetId}`, { ...hostKey(h.runId, h.targetId), ...h }]));
-      await batchWrite({ ddb, tableName }, [...unique.values()].map((Item) => ({ PutRequest: { Item } })));
-    },
+    putHosts: (hosts) => putHosts(hosts),
 
     getHost: async (runId, targetId) => {
       const res = await ddb.send(new GetCommand({ TableName: tableName, Key: hostKey(runId, targetId), ConsistentRead: true }));
@@ -336,6 +341,27 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
     updateHost: async (runId, targetId, from, patch) => {
       // Nobody needs the host back: not sending it saves the runner a parse per host.
       return (await updateWhenStatus(hostKey(runId, targetId), from, equalities(patch, hostPatchFields), { answer: 'NONE' })) !== undefined;
+    },
+
+    writeResults: async (runId, batch, owner, hosts) => {
+      if (hosts.length === 0) return true;
+      try {
+        await ddb.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: batchKey(runId, batch),
+            UpdateExpression: 'ADD #results :n',
+            ConditionExpression: 'attribute_not_exists(#closed) AND #owner = :owner',
+            ExpressionAttributeNames: { '#results': 'results', '#closed': 'closed', '#owner': 'owner' },
+            ExpressionAttributeValues: { ':n': hosts.length, ':owner': owner },
+          }),
+        );
+      } catch (e) {
+        if (isConditionFailure(e)) return false;
+        throw e;
+      }
+      await putHosts(hosts);
+      return true;
     },
 
     appendOutput: async (runId, chunks) => {

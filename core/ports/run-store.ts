@@ -4,7 +4,9 @@ import type { HostStatus, Run, RunCounts, RunHost, RunListQuery, RunStatus, Stor
 /**
  * Runs, their hosts and their output chunks. Writers race (the API cancels while the state machine
  * finalizes while the runner counts hosts), so every change is a single-item conditional write on
- * the item's status, and counters are atomic additions that never touch `version`.
+ * the item's status, and counters are atomic additions that never touch `version`. The one
+ * exception is the runner's results (`writeResults`): a conditional write on the batch it holds
+ * guards a BatchWrite of many hosts.
  */
 export interface RunStore {
   /** Writes a new run; when one with this id exists (an idempotent replay) answers it instead, unchanged. */
@@ -47,6 +49,15 @@ export interface RunStore {
   listBatches(runId: string): Promise<BatchClaim[]>;
   /** Applies `patch` when the host's status is one of `from`; answers whether it did. */
   updateHost(runId: string, targetId: string, from: readonly HostStatus[], patch: HostPatch): Promise<boolean>;
+  /**
+   * Writes finished hosts of a batch whole, for the runner that holds the batch (`owner`): first a
+   * conditional write on the batch (refused once it was given up or is held by another: answers
+   * false and writes no host), then the hosts in BatchWrites, without a condition each. One
+   * request per few hosts instead of one per host. A result that passed the batch's condition just
+   * before MarkBatchLost closed the batch may still land after it wrote the host `lost`: the host
+   * then says what really happened, and Finalize counts the run's hosts from their items.
+   */
+  writeResults(runId: string, batch: number, owner: string, hosts: readonly RunHost[]): Promise<boolean>;
 
   /**
    * Stores chunks of any hosts of the run (one write for many hosts: the runner batches them). The
@@ -64,5 +75,6 @@ export interface BatchClaim {
   closed: boolean;
 }
 
-export type RunPatch = Partial<Pick<Run, 'status' | 'startedAt' | 'finishedAt' | 'error' | 'concurrency' | 'maxErrors'>>;
+/** `counts` replaces the run's counts whole (Finalize counts the hosts' items). */
+export type RunPatch = Partial<Pick<Run, 'status' | 'startedAt' | 'finishedAt' | 'error' | 'concurrency' | 'maxErrors' | 'counts'>>;
 export type HostPatch = Partial<Pick<RunHost, 'status' | 'steps' | 'exitCode' | 'errorCategory' | 'errorMessage' | 'startedAt' | 'finishedAt' | 'lastSeq' | 'outputBytes'>>;

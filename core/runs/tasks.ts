@@ -9,7 +9,7 @@ import type { JobStore } from '../ports/job-store';
 import type { RunStore } from '../ports/run-store';
 import { cutBatches, resolveCount } from './batches';
 import { blockerOf } from './blockers';
-import { finishedRunStatuses, type HostStatus, type Run, type RunHost, type RunStatus } from './schema';
+import { emptyCounts, finishedRunStatuses, type HostStatus, type Run, type RunCounts, type RunHost, type RunStatus } from './schema';
 
 /**
  * The job-run state machine's own tasks (state-machines/job-run.asl.json): Plan, Finalize,
@@ -151,11 +151,25 @@ export const planRun = async (deps: RunTaskDeps, input: { runId: string }): Prom
   };
 };
 
-/** Moves unfinished hosts to `status`, keeping the counts in step; answers how many moved. */
-const settleHosts = async (deps: Pick<RunTaskDeps, 'runs' | 'clock'>, hosts: readonly RunHost[], to: (h: RunHost) => HostStatus, extra: Partial<RunHost> = {}): Promise<number> => {
+/**
+ * Moves unfinished hosts to `status`, keeping the counts in step. Answers how many moved, and the
+ * hosts as they now are; `exact` is false when a host had moved on meanwhile (its status is then
+ * not known here).
+ */
+const settleHosts = async (
+  deps: Pick<RunTaskDeps, 'runs' | 'clock'>,
+  hosts: readonly RunHost[],
+  to: (h: RunHost) => HostStatus,
+  extra: Partial<RunHost> = {},
+): Promise<{ moved: number; hosts: RunHost[]; exact: boolean }> => {
   let moved = 0;
+  let exact = true;
+  const now: RunHost[] = [];
   for (const h of hosts) {
-    if (h.status !== 'pending' && h.status !== 'running') continue;
+    if (h.status !== 'pending' && h.status !== 'running') {
+      now.push(h);
+      continue;
+    }
     const status = to(h);
     const done = await deps.runs.updateHost(h.runId, h.targetId, [h.status], {
       status,
@@ -163,16 +177,33 @@ const settleHosts = async (deps: Pick<RunTaskDeps, 'runs' | 'clock'>, hosts: rea
       ...(extra.errorCategory === undefined ? {} : { errorCategory: extra.errorCategory }),
       ...(extra.errorMessage === undefined ? {} : { errorMessage: extra.errorMessage }),
     });
-    if (!done) continue;
+    if (!done) {
+      exact = false;
+      now.push(h);
+      continue;
+    }
     await deps.runs.addCounts(h.runId, { [h.status]: -1, [status]: 1 });
+    now.push({ ...h, status });
     moved += 1;
   }
-  return moved;
+  return { moved, hosts: now, exact };
 };
 
-const finish = async (deps: RunTaskDeps, run: Run, status: Exclude<RunStatus, 'queued' | 'running'>, error?: Run['error']): Promise<Run | undefined> => {
+/**
+ * A finished run's counts, from its hosts' items: the counts written while it ran are additions
+ * that a killed runner may not have sent, or that a host whose result landed after MarkBatchLost
+ * wrote it lost has twice.
+ */
+const countsOf = (hosts: readonly RunHost[]): RunCounts => {
+  const counts = emptyCounts();
+  counts.total = hosts.length;
+  for (const h of hosts) counts[h.status] += 1;
+  return counts;
+};
+
+const finish = async (deps: RunTaskDeps, run: Run, status: Exclude<RunStatus, 'queued' | 'running'>, counts: RunCounts, error?: Run['error']): Promise<Run | undefined> => {
   const now = deps.clock.now();
-  const done = await deps.runs.transition(run.id, ['queued', 'running'], { status, finishedAt: now.toISOString(), ...(error ? { error } : {}) });
+  const done = await deps.runs.transition(run.id, ['queued', 'running'], { status, finishedAt: now.toISOString(), counts, ...(error ? { error } : {}) });
   if (!done) return undefined;
   const from = done.startedAt ?? done.createdAt;
   await deps.bus.publish([
@@ -195,8 +226,8 @@ export const finalizeRun = async (deps: RunTaskDeps, input: { runId: string }): 
   const run = await mustGet(deps.runs, input.runId);
   if (finishedRunStatuses.includes(run.status)) return { status: run.status };
   const cancelled = run.cancelRequested !== undefined;
-  await settleHosts(deps, await allHosts(deps.runs, run.id), (h) => (h.status === 'running' ? 'lost' : cancelled ? 'cancelled' : 'skipped'));
-  const counts = (await mustGet(deps.runs, run.id)).counts;
+  const settled = await settleHosts(deps, await allHosts(deps.runs, run.id), (h) => (h.status === 'running' ? 'lost' : cancelled ? 'cancelled' : 'skipped'));
+  const counts = countsOf(settled.exact ? settled.hosts : await allHosts(deps.runs, run.id));
   const pastDeadline = run.startedAt !== undefined && deps.clock.now().getTime() >= Date.parse(deadlineOf(run, run.startedAt));
   let status: Exclude<RunStatus, 'queued' | 'running'>;
   let error: Run['error'];
@@ -214,7 +245,7 @@ export const finalizeRun = async (deps: RunTaskDeps, input: { runId: string }): 
     status = 'failed';
     error = { code: 'HOSTS_FAILED', message: `${counts.total - counts.succeeded} of ${counts.total} hosts did not succeed.` };
   }
-  const done = await finish(deps, run, status, error);
+  const done = await finish(deps, run, status, counts, error);
   return { status: done?.status ?? (await mustGet(deps.runs, run.id)).status };
 };
 
@@ -228,7 +259,7 @@ export const markBatchLost = async (deps: RunTaskDeps, input: { runId: string; b
   // First, so that a runner still working the batch has its next write refused and stops.
   await deps.runs.closeBatch(input.runId, input.batch);
   const hosts = await allHosts(deps.runs, input.runId, input.batch);
-  const moved = await settleHosts(deps, hosts, () => 'lost', {
+  const { moved } = await settleHosts(deps, hosts, () => 'lost', {
     errorCategory: 'RUNNER_LOST',
     errorMessage: `The runner stopped before the host finished (${input.error?.Error ?? 'no answer'}).`,
   });
@@ -245,7 +276,8 @@ export const markRunFailed = async (deps: RunTaskDeps, input: { runId: string; e
   // `running` only after a while): those are lost, not skipped. No runner may start more.
   for (const batch of new Set(hosts.filter((h) => h.status === 'pending' || h.status === 'running').map((h) => h.batch))) await deps.runs.closeBatch(run.id, batch);
   const claimed = new Set((await deps.runs.listBatches(run.id)).filter((b) => b.owner !== undefined).map((b) => b.batch));
-  await settleHosts(deps, hosts, (h) => (h.status === 'running' || claimed.has(h.batch) ? 'lost' : 'skipped'));
-  await finish(deps, run, 'failed', { code: 'RUN_FAILED', message: `The run could not be carried out (${input.error?.Error ?? 'unknown error'}).` });
+  const settled = await settleHosts(deps, hosts, (h) => (h.status === 'running' || claimed.has(h.batch) ? 'lost' : 'skipped'));
+  const counts = countsOf(settled.exact ? settled.hosts : await allHosts(deps.runs, run.id));
+  await finish(deps, run, 'failed', counts, { code: 'RUN_FAILED', message: `The run could not be carried out (${input.error?.Error ?? 'unknown error'}).` });
   return {};
 };

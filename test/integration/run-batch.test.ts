@@ -13,7 +13,8 @@ import { randomBytes } from 'node:crypto';
 import { systemClock } from '../../core/clock';
 import { createIdGenerator } from '../../core/ids';
 import { emptyCounts } from '../../core/runs/schema';
-import { markBatchLost, markRunFailed } from '../../core/runs/tasks';
+import { finalizeRun, markBatchLost, markRunFailed } from '../../core/runs/tasks';
+import type { RunStore } from '../../core/ports/run-store';
 import type { LocalDynamo } from '../../local/dynamo';
 import { runRunBatch, type RunBatchDeps } from '../../runner/run-batch';
 import { startTestDynamo } from '../support/dynalite';
@@ -57,31 +58,34 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** A project with one target on the test sshd, a job running `content`, and a planned run. */
-const plannedRun = async (content: string) => {
+/** A project with `hosts` targets on the test sshd, a job running `content`, and a planned run of them in batch 0. */
+const plannedRun = async (content: string, hosts = 1) => {
   const projectId = ids.next('prj');
   const credentialId = ids.next('crd');
-  const targetId = ids.next('tgt');
+  const targetIds = Array.from({ length: hosts }, () => ids.next('tgt'));
+  const targetId = targetIds[0] ?? '';
   const secretVersion = await (deps.vault as Awaited<ReturnType<typeof createFileVault>>).put({ projectId, credentialId }, { kind: 'ssh-key', privateKey: sshd.clientKey.privateKey });
   await deps.credentials.put({ id: credentialId, projectId, name: 'key', kind: 'ssh-key', username: sshd.username, description: '', secretVersion, createdAt: now(), createdBy: 'test', updatedAt: now(), version: 1 }, 0);
-  await deps.targets.create({
-    id: targetId,
-    projectId,
-    name: 'host',
-    address: '127.0.0.1',
-    port: sshd.port,
-    protocol: 'ssh',
-    credentialId,
-    tags: {},
-    enabled: true,
-    description: '',
-    hostKeyFingerprint: sshd.hostKeyFingerprint,
-    createdAt: now(),
-    createdBy: 'test',
-    updatedAt: now(),
-    updatedBy: 'test',
-    version: 1,
-  });
+  for (const [i, id] of targetIds.entries()) {
+    await deps.targets.create({
+      id,
+      projectId,
+      name: `host-${String(i)}`,
+      address: '127.0.0.1',
+      port: sshd.port,
+      protocol: 'ssh',
+      credentialId,
+      tags: {},
+      enabled: true,
+      description: '',
+      hostKeyFingerprint: sshd.hostKeyFingerprint,
+      createdAt: now(),
+      createdBy: 'test',
+      updatedAt: now(),
+      updatedBy: 'test',
+      version: 1,
+    });
+  }
   const jobId = ids.next('job');
   await deps.jobs.put(
     {
@@ -112,19 +116,19 @@ const plannedRun = async (content: string) => {
     jobVersion: 1,
     status: 'running',
     parameters: {},
-    targets: { targetIds: [targetId] },
+    targets: { targetIds },
     concurrency: 1,
     maxErrors: 0,
     runTimeoutSeconds: 3600,
-    counts: { ...emptyCounts(), total: 1, pending: 1 },
+    counts: { ...emptyCounts(), total: hosts, pending: hosts },
     createdAt: now(),
     createdBy: 'test',
     startedAt: now(),
     updatedAt: now(),
     version: 1,
   });
-  await deps.runs.putHosts([{ runId, targetId, targetName: 'host', address: '127.0.0.1', batch: 0, status: 'pending', steps: [], lastSeq: 0, outputBytes: 0 }]);
-  return { runId, targetId };
+  await deps.runs.putHosts(targetIds.map((id, i) => ({ runId, targetId: id, targetName: `host-${String(i)}`, address: '127.0.0.1', batch: 0, status: 'pending', steps: [], lastSeq: 0, outputBytes: 0 })));
+  return { runId, targetId, targetIds };
 };
 
 const sleeping = async (marker: string) => {
@@ -232,4 +236,50 @@ it('fails a run with the unwritten hosts of a claimed batch lost (they may have 
   expect((await deps.runs.get(claimed.runId))?.counts).toMatchObject({ pending: 0, lost: 1 });
   // Nobody may start them now.
   expect(await deps.runs.claimBatch(unclaimed.runId, 0, 'a late runner')).toBe('closed');
+});
+
+it("writes hosts' results a few at a time, with one conditional write on the batch for each group", async () => {
+  const { runId, targetIds } = await plannedRun('echo done', 6);
+  const calls = { writeResults: [] as number[], updateHost: 0 };
+  const runs: RunStore = {
+    ...deps.runs,
+    writeResults: (...args) => {
+      calls.writeResults.push(args[3].length);
+      return deps.runs.writeResults(...args);
+    },
+    updateHost: (...args) => {
+      calls.updateHost += 1;
+      return deps.runs.updateHost(...args);
+    },
+  };
+
+  const summary = await runRunBatch({ ...deps, runs }, { runId, batch: 0, concurrency: 6, ...farDeadline() });
+
+  expect(summary).toMatchObject({ hosts: 6, counts: { succeeded: 6 } });
+  // Quick hosts: no write of their own, and fewer result writes than hosts.
+  expect(calls.updateHost).toBe(0);
+  expect(calls.writeResults.reduce((a, b) => a + b, 0)).toBe(6);
+  expect(calls.writeResults.length).toBeLessThan(6);
+  const hosts = (await deps.runs.listHosts(runId, { limit: 10 })).items;
+  expect(hosts.map((h) => h.targetId).sort()).toEqual([...targetIds].sort());
+  for (const h of hosts) expect(h).toMatchObject({ status: 'succeeded', exitCode: 0, lastSeq: 1, outputBytes: 5, startedAt: expect.any(String) as unknown });
+  expect((await deps.runs.get(runId))?.counts).toMatchObject({ total: 6, pending: 0, succeeded: 6 });
+}, 60_000);
+
+it('counts a finished run from its hosts, whatever counts a runner did or did not send', async () => {
+  const tasks = { ...deps, bus: recordingBus(), logger: quietLogger() };
+  const { runId } = await plannedRun('true', 2);
+  const [first, second] = (await deps.runs.listHosts(runId, { limit: 10 })).items;
+  if (!first || !second) throw new Error('two hosts were planned');
+  const owner = 'a runner killed before it sent its counts';
+  await deps.runs.claimBatch(runId, 0, owner);
+  // A result written whose count was never sent, and a count of a host that ended otherwise (a
+  // result that landed after MarkBatchLost had counted the host lost).
+  await deps.runs.writeResults(runId, 0, owner, [{ ...first, status: 'succeeded', exitCode: 0, finishedAt: now() }]);
+  await deps.runs.updateHost(runId, second.targetId, ['pending'], { status: 'failed', exitCode: 1, finishedAt: now() });
+  await deps.runs.addCounts(runId, { lost: 1 });
+
+  await expect(finalizeRun(tasks, { runId })).resolves.toEqual({ status: 'failed' });
+
+  expect((await deps.runs.get(runId))?.counts).toEqual({ ...emptyCounts(), total: 2, succeeded: 1, failed: 1 });
 });

@@ -174,6 +174,17 @@ describe('DynamoDB run store on dynalite: runs', () => {
     expect(await store.get(ids.next('run'))).toBeUndefined();
   });
 
+  it("replaces a run's counts whole when a transition gives them", async () => {
+    const r = run({ status: 'running' });
+    await store.create(r);
+    await store.addCounts(r.id, { pending: -1, succeeded: 2 });
+
+    const done = await store.transition(r.id, ['running'], { status: 'failed', finishedAt: at(5), counts: { ...emptyCounts(), total: 3, succeeded: 1, lost: 2 } });
+
+    expect(done?.counts).toEqual({ ...emptyCounts(), total: 3, succeeded: 1, lost: 2 });
+    expect((await store.get(r.id))?.counts).toEqual({ ...emptyCounts(), total: 3, succeeded: 1, lost: 2 });
+  });
+
   it('lets exactly one of two racing transitions win', async () => {
     const r = run({ status: 'running' });
     await store.create(r);
@@ -345,6 +356,26 @@ describe('DynamoDB run store on dynalite: batches', () => {
     // Batch items are not hosts.
     expect((await store.listHosts(runId, { limit: 10 })).items).toEqual([h]);
     expect(await store.listBatches(ids.next('run'))).toEqual([]);
+  });
+
+  it("writes finished hosts whole for the batch's holder only, and none once the batch is closed", async () => {
+    const runId = ids.next('run');
+    const planned = Array.from({ length: 30 }, () => host(runId));
+    await store.putHosts(planned);
+    await store.claimBatch(runId, 0, 'holder');
+    const finished = planned.map((h, i) => ({ ...h, status: 'succeeded' as const, exitCode: 0, startedAt: at(1), finishedAt: at(2), lastSeq: i, outputBytes: 10 * i }));
+
+    const byOther = await store.writeResults(runId, 0, 'another runner', finished.slice(0, 2));
+    const byHolder = await store.writeResults(runId, 0, 'holder', finished.slice(0, 28));
+    await store.closeBatch(runId, 0);
+    const afterClose = await store.writeResults(runId, 0, 'holder', finished.slice(28));
+
+    expect([byOther, byHolder, afterClose]).toEqual([false, true, false]);
+    const hosts = (await store.listHosts(runId, { limit: 100 })).items;
+    expect(hosts.filter((h) => h.status === 'succeeded')).toEqual(expect.arrayContaining(finished.slice(0, 28)));
+    expect(hosts.filter((h) => h.status === 'pending')).toEqual(expect.arrayContaining(planned.slice(28)));
+    // Nothing to write is no write: not refused either.
+    expect(await store.writeResults(runId, 0, 'holder', [])).toBe(true);
   });
 });
 
