@@ -67,7 +67,9 @@ const cpuSnapshot = () => {
       // gone meanwhile
     }
   }
-  return { procs, machine: (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1, 9).map(Number) };
+  // The last pid handed out: how many processes a line started (no wrap-around within a line).
+  const lastPid = Number(readFileSync('/proc/loadavg', 'utf8').trim().split(' ')[4]);
+  return { procs, lastPid, machine: (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1, 9).map(Number) };
 };
 /** How busy the cores were since `from`, by kind of work, and the processes that used the most CPU. */
 const cpuSince = (from: ReturnType<typeof cpuSnapshot>): string => {
@@ -82,7 +84,7 @@ const cpuSince = (from: ReturnType<typeof cpuSnapshot>): string => {
     .filter((p) => p.ticks > 2)
     .sort((a, b) => b.ticks - a.ticks)
     .slice(0, 8);
-  return `${((100 * busy) / Math.max(1, total)).toFixed(0)}% of all cores, ${seconds(busy)} s of CPU (${kinds.join(', ')})\n  most CPU: ${top.map((p) => `${p.name} ${seconds(p.ticks)} s`).join(', ')}`;
+  return `${((100 * busy) / Math.max(1, total)).toFixed(0)}% of all cores, ${seconds(busy)} s of CPU (${kinds.join(', ')}), ${String(to.lastPid - from.lastPid)} processes started\n  most CPU: ${top.map((p) => `${p.name} ${seconds(p.ticks)} s`).join(', ')}`;
 };
 const selfCpuMs = () => {
   const u = process.cpuUsage();
