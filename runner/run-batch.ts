@@ -53,6 +53,8 @@ export interface RunBatchDeps {
         heartbeatIntervalMs?: number | undefined;
         /** How long a host is connected before it is written `running` (default 1 s). */
         runningMarkMs?: number | undefined;
+        /** How long a finished host waits for others before their results are written (default 250 ms). */
+        resultGatherMs?: number | undefined;
       })
     | undefined;
 }
@@ -196,7 +198,11 @@ const outputBatcher = (runs: RunStore, runId: string) => {
  * store's error.
  */
 type Finished = { host: RunHost; from: HostStatus };
-const resultWriter = (runs: RunStore, runId: string, batch: number, owner: string, on: { written: (done: readonly Finished[]) => void; refused: () => void; failed: () => void }) => {
+const resultWriter = (
+  runs: RunStore,
+  { runId, batch, owner, gatherMs }: { runId: string; batch: number; owner: string; gatherMs: number },
+  on: { written: (done: readonly Finished[]) => void; refused: () => void; failed: () => void },
+) => {
   let queue: Finished[] = [];
   let unwrittenErrors = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -243,7 +249,7 @@ const resultWriter = (runs: RunStore, runId: string, batch: number, owner: strin
       queue.push({ host, from });
       unwrittenErrors += errorsAmong([{ host, from }]);
       if (queue.length >= 25) flush();
-      else timer ??= setTimeout(flush, GATHER_RESULTS_MS);
+      else timer ??= setTimeout(flush, gatherMs);
     },
     errors: () => unwrittenErrors,
     close: async () => {
@@ -371,7 +377,7 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
     );
   };
   const stored = outputBatcher(deps.runs, run.id);
-  const results = resultWriter(deps.runs, run.id, request.batch, owner, {
+  const results = resultWriter(deps.runs, { runId: run.id, batch: request.batch, owner, gatherMs: deps.options?.resultGatherMs ?? GATHER_RESULTS_MS }, {
     written: (done) => {
       for (const { host, from } of done) {
         counts.add({ [from]: -1, [host.status]: 1 });

@@ -238,8 +238,8 @@ it('fails a run with the unwritten hosts of a claimed batch lost (they may have 
   expect(await deps.runs.claimBatch(unclaimed.runId, 0, 'a late runner')).toBe('closed');
 });
 
-it("writes hosts' results a few at a time, with one conditional write on the batch for each group", async () => {
-  const { runId, targetIds } = await plannedRun('echo done', 6);
+it("writes hosts' results a few at a time, with one conditional write on the batch for each group of up to 25", async () => {
+  const { runId, targetIds } = await plannedRun('echo done', 27);
   const calls = { writeResults: [] as number[], updateHost: 0 };
   const runs: RunStore = {
     ...deps.runs,
@@ -253,17 +253,17 @@ it("writes hosts' results a few at a time, with one conditional write on the bat
     },
   };
 
-  const summary = await runRunBatch({ ...deps, runs }, { runId, batch: 0, concurrency: 6, ...farDeadline() });
+  // Longer than the whole batch however loaded the machine is: a write at 25, the rest at the end.
+  const summary = await runRunBatch({ ...deps, runs, options: { resultGatherMs: 30_000 } }, { runId, batch: 0, concurrency: 10, ...farDeadline() });
 
-  expect(summary).toMatchObject({ hosts: 6, counts: { succeeded: 6 } });
-  // Quick hosts: no write of their own, and fewer result writes than hosts.
+  expect(summary).toMatchObject({ hosts: 27, counts: { succeeded: 27 } });
+  // Quick hosts: no write of their own.
   expect(calls.updateHost).toBe(0);
-  expect(calls.writeResults.reduce((a, b) => a + b, 0)).toBe(6);
-  expect(calls.writeResults.length).toBeLessThan(6);
-  const hosts = (await deps.runs.listHosts(runId, { limit: 10 })).items;
+  expect(calls.writeResults).toEqual([25, 2]);
+  const hosts = (await deps.runs.listHosts(runId, { limit: 100 })).items;
   expect(hosts.map((h) => h.targetId).sort()).toEqual([...targetIds].sort());
   for (const h of hosts) expect(h).toMatchObject({ status: 'succeeded', exitCode: 0, lastSeq: 1, outputBytes: 5, startedAt: expect.any(String) as unknown });
-  expect((await deps.runs.get(runId))?.counts).toMatchObject({ total: 6, pending: 0, succeeded: 6 });
+  expect((await deps.runs.get(runId))?.counts).toMatchObject({ total: 27, pending: 0, succeeded: 27 });
 }, 60_000);
 
 it('counts a finished run from its hosts, whatever counts a runner did or did not send', async () => {
@@ -283,3 +283,30 @@ it('counts a finished run from its hosts, whatever counts a runner did or did no
 
   expect((await deps.runs.get(runId))?.counts).toEqual({ ...emptyCounts(), total: 2, succeeded: 1, failed: 1 });
 });
+
+it('stops the steps on the hosts and fails the batch when the store cannot take results', async () => {
+  const marker = `sleep 46.${String(Date.now() % 1_000_000)}`;
+  const file = runsFile();
+  // The first host is quick; the second finds the file and sleeps until stopped.
+  const { runId } = await plannedRun(`if [ -f ${file} ]; then ${marker}; fi; touch ${file}`, 2);
+  let sawSleep = false;
+  const runs: RunStore = {
+    ...deps.runs,
+    // Fails once the second host sleeps, so that there is a step to stop.
+    writeResults: async () => {
+      for (let i = 0; i < 200 && !sawSleep; i += 1) {
+        sawSleep = (await sleeping(marker)).length > 0;
+        if (!sawSleep) await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('the store is down');
+    },
+  };
+
+  const started = Date.now();
+  await expect(runRunBatch({ ...deps, runs, options: { killGraceSeconds: 1 } }, { runId, batch: 0, concurrency: 1, ...farDeadline() })).rejects.toThrow('the store is down');
+
+  expect(sawSleep).toBe(true);
+  expect(Date.now() - started).toBeLessThan(15_000);
+  expect(await sleeping(marker)).toEqual([]);
+  await exec('rm', ['-f', file]);
+}, 60_000);
