@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { table } from '../../core/data-model';
 import { notFound } from '../../core/errors';
@@ -112,6 +112,17 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
     // One BatchWrite may not name an item twice: the last of a repeated host wins, as a second call would.
     const unique = new Map(hosts.map((h) => [`${h.runId}/${h.targetId}`, { ...hostKey(h.runId, h.targetId), ...h }]));
     await batchWrite({ ddb, tableName }, [...unique.values()].map((Item) => ({ PutRequest: { Item } })));
+  };
+
+  /** A conditional UpdateItem of a batch item; answers whether the condition held. */
+  const updateBatchIf = async (runId: string, batch: number, update: Pick<UpdateCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>) => {
+    try {
+      await ddb.send(new UpdateCommand({ TableName: tableName, Key: batchKey(runId, batch), ...update }));
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
   };
 
   const markActive = async (run: Run) => {
@@ -291,22 +302,14 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
     },
 
     claimBatch: async (runId, batch, owner) => {
-      try {
-        await ddb.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: batchKey(runId, batch),
-            UpdateExpression: 'SET #owner = :owner, #batch = :batch',
-            ConditionExpression: 'attribute_not_exists(#closed) AND (attribute_not_exists(#owner) OR #owner = :owner)',
-            ExpressionAttributeNames: { '#owner': 'owner', '#batch': 'batch', '#closed': 'closed' },
-            ExpressionAttributeValues: { ':owner': owner, ':batch': batch },
-          }),
-        );
-        return 'claimed';
-      } catch (e) {
-        if (!isConditionFailure(e)) throw e;
-        return (await getBatch(runId, batch))?.closed === true ? 'closed' : 'taken';
-      }
+      const claimed = await updateBatchIf(runId, batch, {
+        UpdateExpression: 'SET #owner = :owner, #batch = :batch',
+        ConditionExpression: 'attribute_not_exists(#closed) AND (attribute_not_exists(#owner) OR #owner = :owner)',
+        ExpressionAttributeNames: { '#owner': 'owner', '#batch': 'batch', '#closed': 'closed' },
+        ExpressionAttributeValues: { ':owner': owner, ':batch': batch },
+      });
+      if (claimed) return 'claimed';
+      return (await getBatch(runId, batch))?.closed === true ? 'closed' : 'taken';
     },
 
     watchBatch: async (runId, batch) => {
@@ -345,23 +348,14 @@ export const createDynamoRunStore = ({ ddb, tableName }: DynamoDeps): RunStore =
 
     writeResults: async (runId, batch, owner, hosts) => {
       if (hosts.length === 0) return true;
-      try {
-        await ddb.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: batchKey(runId, batch),
-            UpdateExpression: 'ADD #results :n',
-            ConditionExpression: 'attribute_not_exists(#closed) AND #owner = :owner',
-            ExpressionAttributeNames: { '#results': 'results', '#closed': 'closed', '#owner': 'owner' },
-            ExpressionAttributeValues: { ':n': hosts.length, ':owner': owner },
-          }),
-        );
-      } catch (e) {
-        if (isConditionFailure(e)) return false;
-        throw e;
-      }
-      await putHosts(hosts);
-      return true;
+      const held = await updateBatchIf(runId, batch, {
+        UpdateExpression: 'ADD #results :n',
+        ConditionExpression: 'attribute_not_exists(#closed) AND #owner = :owner',
+        ExpressionAttributeNames: { '#results': 'results', '#closed': 'closed', '#owner': 'owner' },
+        ExpressionAttributeValues: { ':n': hosts.length, ':owner': owner },
+      });
+      if (held) await putHosts(hosts);
+      return held;
     },
 
     appendOutput: async (runId, chunks) => {
