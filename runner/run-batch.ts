@@ -194,8 +194,8 @@ const outputBatcher = (runs: RunStore, runId: string) => {
  * at once, so a host's place in the pool goes to the next host without waiting for the store;
  * `errors()` counts the failed hosts not yet written, for max errors. `written` hears of each
  * group once stored, with the status each host leaves (`from`); `refused`: the batch was given
- * up; `failed`: the store failed. After either nothing more is written, and `close` throws the
- * store's error.
+ * up; `failed`: the store failed. After either nothing more is written, and `close` answers the
+ * store's error, if any.
  */
 type Finished = { host: RunHost; from: HostStatus };
 const resultWriter = (
@@ -252,10 +252,10 @@ const resultWriter = (
       else timer ??= setTimeout(flush, gatherMs);
     },
     errors: () => unwrittenErrors,
-    close: async () => {
+    close: async (): Promise<Error | undefined> => {
       flush();
       await Promise.all(writes);
-      if (failure !== undefined) throw failure;
+      return failure;
     },
   };
 };
@@ -488,10 +488,7 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
   } finally {
     // What was gathered is written even when the batch broke off; the store's own error is thrown
     // below, unless another error is already on its way.
-    storeError = await results.close().then(
-      () => undefined,
-      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
-    );
+    storeError = await results.close();
     for (const mark of marks.values()) clearTimeout(mark.timer);
     await Promise.all([...marks.values()].flatMap((m) => (m.written ? [m.written] : [])));
     await counts.close();

@@ -152,18 +152,19 @@ export const planRun = async (deps: RunTaskDeps, input: { runId: string }): Prom
 };
 
 /**
- * Moves unfinished hosts to `status`, keeping the counts in step. Answers how many moved, and the
- * hosts as they now are; `exact` is false when a host had moved on meanwhile (its status is then
- * not known here).
+ * Moves unfinished hosts to `status`. Answers how many moved, the count changes that makes (for a
+ * run that goes on; a finished run is counted from its hosts), and the hosts as they now are;
+ * `exact` is false when a host had moved on meanwhile (its status is then not known here).
  */
 const settleHosts = async (
   deps: Pick<RunTaskDeps, 'runs' | 'clock'>,
   hosts: readonly RunHost[],
   to: (h: RunHost) => HostStatus,
   extra: Partial<RunHost> = {},
-): Promise<{ moved: number; hosts: RunHost[]; exact: boolean }> => {
+): Promise<{ moved: number; delta: Partial<RunCounts>; hosts: RunHost[]; exact: boolean }> => {
   let moved = 0;
   let exact = true;
+  const delta: Partial<RunCounts> = {};
   const now: RunHost[] = [];
   for (const h of hosts) {
     if (h.status !== 'pending' && h.status !== 'running') {
@@ -182,11 +183,12 @@ const settleHosts = async (
       now.push(h);
       continue;
     }
-    await deps.runs.addCounts(h.runId, { [h.status]: -1, [status]: 1 });
+    delta[h.status] = (delta[h.status] ?? 0) - 1;
+    delta[status] = (delta[status] ?? 0) + 1;
     now.push({ ...h, status });
     moved += 1;
   }
-  return { moved, hosts: now, exact };
+  return { moved, delta, hosts: now, exact };
 };
 
 /**
@@ -259,10 +261,12 @@ export const markBatchLost = async (deps: RunTaskDeps, input: { runId: string; b
   // First, so that a runner still working the batch has its next write refused and stops.
   await deps.runs.closeBatch(input.runId, input.batch);
   const hosts = await allHosts(deps.runs, input.runId, input.batch);
-  const { moved } = await settleHosts(deps, hosts, () => 'lost', {
+  const { moved, delta } = await settleHosts(deps, hosts, () => 'lost', {
     errorCategory: 'RUNNER_LOST',
     errorMessage: `The runner stopped before the host finished (${input.error?.Error ?? 'no answer'}).`,
   });
+  // The run goes on (other batches): its counts move now, in one addition.
+  if (moved > 0) await deps.runs.addCounts(input.runId, delta);
   deps.logger.warn('runner batch lost', { runId: input.runId, batch: input.batch, hosts: moved, error: input.error?.Error });
   return {};
 };
