@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ExecutorInputError, type Interpreter, type StepSpec } from './types';
+import { constants as osConstants } from 'node:os';
+import { ExecutorInputError, type Interpreter, type RemoteExit, type StepSpec } from './types';
 
 /**
  * What the executor sends to a host, and how it reads the answers.
@@ -10,16 +11,21 @@ import { ExecutorInputError, type Interpreter, type StepSpec } from './types';
  * sh program, the *envelope*:
  *
  *   printf 'OPSC-PGID <nonce> %s\n' "$$"        ← the step's process group, for stopping it
- *   trap : HUP INT TERM                         ← so that a TERMed step still exits 128+n
  *   <parameters: arrival checks, or exports>
- *   <interpreter> /dev/fd/3 3<<'OPSC_EOF_<random>' </dev/null
+ *   . /dev/fd/3 3<<'OPSC_EOF_<random>' </dev/null        (sh: commands and sh scripts)
+ *   exec <interpreter> /dev/fd/3 3<<'OPSC_EOF_<random>' </dev/null   (bash, python3)
  *   <step content, verbatim>
  *   OPSC_EOF_<random>
  *   exit $?
  *
  * The step content is the body of a here-document with a quoted, random delimiter, so the envelope
- * shell does not expand anything in it; the interpreter reads it from fd 3 as its script file and
- * gets /dev/null as stdin, so a script that reads stdin cannot swallow anything of ours.
+ * shell does not expand anything in it; it is read from fd 3 as a script file, with /dev/null as
+ * stdin, so a script that reads stdin cannot swallow anything of ours. An sh step is read by the
+ * envelope shell itself (`.`), another interpreter replaces it (`exec`): no process is started for
+ * the step beyond what the step starts, which on a fan-out of one quick command is most of the
+ * hosts' work (docs/performance.md). The step's exit status is therefore the session's: a step
+ * ended by a signal ends the session with that signal, which `shellStatus` turns into 128+n, as
+ * `$?` would show it.
  *
  * The envelope shell leads a process group of its own, so the step and everything it starts
  * (unless it starts its own session, as daemons do) share one group whose id is the envelope
@@ -48,11 +54,12 @@ export const MISSING_ENV_EXIT_CODE = 125;
 export const PARAMETER_ENV_PREFIX = 'OPSC_PARAM_';
 const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
-const INTERPRETER_COMMAND: Record<Interpreter, string> = {
-  sh: 'sh',
-  bash: 'bash',
+/** How the envelope shell reads a step's script from fd 3. */
+const RUN_SCRIPT: Record<Interpreter, string> = {
+  sh: '.',
+  bash: 'exec bash',
   // Unbuffered, so that print() output streams live instead of arriving in 8 KiB blocks.
-  python3: 'python3 -u',
+  python3: 'exec python3 -u',
 };
 
 /** POSIX sh single quoting: inside '…' nothing is special but the closing quote. */
@@ -70,6 +77,16 @@ export const parameterEnv = (parameters: Readonly<Record<string, string>>): Reco
     env[parameterEnvName(name)] = value;
   }
   return env;
+};
+
+/**
+ * A step's exit as a shell reports it in `$?`: 128+n when a signal ended it (the session then ends
+ * with that signal, since the step is the session's process), the signal's name kept beside it.
+ */
+export const shellStatus = (exit: RemoteExit): RemoteExit => {
+  if (exit.exitCode !== null || exit.signal === undefined) return exit;
+  const number = (osConstants.signals as Record<string, number | undefined>)[exit.signal];
+  return number === undefined ? exit : { exitCode: 128 + number, signal: exit.signal };
 };
 
 /** Refuses what cannot be sent as a script: a NUL, which shells cut scripts at. */
@@ -97,7 +114,7 @@ export const buildEnvelope = ({ nonce, step, env, transport }: EnvelopeInput): s
   const lines = new Set(content.split('\n'));
   let delimiter = `OPSC_EOF_${randomBytes(16).toString('hex')}`;
   while (lines.has(delimiter)) delimiter = `OPSC_EOF_${randomBytes(16).toString('hex')}`;
-  const interpreter = INTERPRETER_COMMAND[step.kind === 'command' ? 'sh' : (step.interpreter ?? 'sh')];
+  const run = RUN_SCRIPT[step.kind === 'command' ? 'sh' : (step.interpreter ?? 'sh')];
 
   const parameterLines = Object.entries(env).map(([name, value]) =>
     transport === 'preamble'
@@ -106,9 +123,8 @@ export const buildEnvelope = ({ nonce, step, env, transport }: EnvelopeInput): s
   );
   return [
     `printf 'OPSC-PGID ${nonce} %s\\n' "$$"`,
-    'trap : HUP INT TERM',
     ...parameterLines,
-    `${interpreter} /dev/fd/3 3<<'${delimiter}' </dev/null`,
+    `${run} /dev/fd/3 3<<'${delimiter}' </dev/null`,
     `${content}${delimiter}`,
     'exit $?',
     '',

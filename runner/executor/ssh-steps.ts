@@ -10,6 +10,7 @@ import {
   PLAIN_SH_COMMAND,
   reaperScript,
   type ReaperVerdict,
+  shellStatus,
 } from './remote-script';
 import { ExecutorInputError, type HostSession, type ParameterTransport, type RemoteProcess, type StepHost, type StepLaunch, type StepProcess, type Termination } from './types';
 
@@ -66,7 +67,7 @@ const startSshStep = async (session: HostSession, graceMs: number, launch: StepL
   const exit = proc.exit.then(
     (e) => {
       flushMarker();
-      return e;
+      return shellStatus(e);
     },
     (e: unknown) => {
       flushMarker();

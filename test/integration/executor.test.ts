@@ -107,16 +107,17 @@ describe('runHost against OpenSSH', () => {
     expect(sink.text({ stepId: 'sh', stream: 'stderr' })).toBe('to stderr\n');
   });
 
-  it("runs the step in the session's own process group, the envelope read by the login command's shell (no setsid, no second sh)", async () => {
+  it("runs an sh step in the login command's own shell, which leads the session (no setsid, no process of its own)", async () => {
     const sink = new InMemoryOutputSink();
-    // The step's parent is the envelope shell: its pid, group and session, and its command line.
-    const result = await runOn(sink, { steps: [step('where', `ps -o pid= -o pgid= -o sid= -p $PPID; tr '\\0' ' ' </proc/$PPID/cmdline`)] });
+    // The shell running the step: its pid, group and session, its command line, and its parent's.
+    const result = await runOn(sink, { steps: [step('where', `ps -o pid= -o pgid= -o sid= -p $$; tr '\\0' ' ' </proc/$$/cmdline; echo; tr '\\0' ' ' </proc/$PPID/cmdline`)] });
 
     expect(result).toMatchObject({ status: 'succeeded' });
-    const [ids, cmdline] = sink.text({ stepId: 'where' }).split('\n');
+    const [ids, cmdline, parent] = sink.text({ stepId: 'where' }).split('\n');
     const [pid, pgid, sid] = (ids ?? '').trim().split(/\s+/);
     expect([pgid, sid]).toEqual([pid, pid]);
     expect(cmdline).toMatch(/^sh -c read -r s /);
+    expect(parent).toMatch(/^sshd/);
   });
 
   it('stops the host at a failing step unless it is continue-on-error', async () => {

@@ -12,6 +12,7 @@ import {
   PLAIN_SH_COMMAND,
   reaperScript,
   shellQuote,
+  shellStatus,
 } from '../../../runner/executor/remote-script';
 import { ExecutorInputError, type StepSpec } from '../../../runner/executor/types';
 import { liveInGroup, LocalSession, runLocally } from './local-session';
@@ -44,9 +45,11 @@ const tricky = () => ({
   empty: '',
 });
 
-/** Runs a step's envelope through the real bootstrap command on this machine. */
-const runEnvelope = (session: LocalSession, s: StepSpec, env: Record<string, string>, transport: 'env' | 'preamble') =>
-  runLocally(session, BOOTSTRAP_COMMAND, { env: transport === 'env' ? env : undefined, stdin: buildEnvelope({ nonce: 'n0nce', step: s, env, transport }) });
+/** Runs a step's envelope through the real bootstrap command on this machine; the exit as the executor reads it. */
+const runEnvelope = async (session: LocalSession, s: StepSpec, env: Record<string, string>, transport: 'env' | 'preamble') => {
+  const ran = await runLocally(session, BOOTSTRAP_COMMAND, { env: transport === 'env' ? env : undefined, stdin: buildEnvelope({ nonce: 'n0nce', step: s, env, transport }) });
+  return { ...ran, ...shellStatus(ran) };
+};
 
 const withoutMarker = (stdout: string) => stdout.replace(/^OPSC-PGID n0nce \d+\n/, '');
 
@@ -148,7 +151,10 @@ describe('the envelope', () => {
       [step({ kind: 'script', interpreter: 'python3', content: `import sys\nprint(${JSON.stringify(tail)})\nprint(repr(sys.stdin.read()))` }), `${tail}\n''\n`],
       [step({ kind: 'script', interpreter: 'bash', content: `cat <<'X'\n${tail}\nX\necho "[$BASH_VERSION]" | grep -c '^\\[[0-9]'\ncat; echo "stdin:$?"` }), `${tail}\n1\nstdin:0\n`],
       [step({ kind: 'script', content: 'printf "no trailing newline"' }), 'no trailing newline'],
-      [step({ kind: 'command', content: 'echo $0' }), '/dev/fd/3\n'],
+      [step({ kind: 'command', content: 'echo "$#"' }), '0\n'],
+      // Larger than a pipe's buffer, which sh writes a here-document through from a process of its own.
+      [step({ kind: 'command', content: `${': filler line\n'.repeat(20_000)}echo end` }), 'end\n'],
+      [step({ kind: 'script', interpreter: 'bash', content: `${': filler line\n'.repeat(20_000)}echo end` }), 'end\n'],
     ];
     for (const [s, expected] of cases) {
       const { stdout, exitCode, stderr } = await runEnvelope(session, s, {}, 'preamble');
@@ -159,9 +165,25 @@ describe('the envelope', () => {
   it('passes the exit status through, and 128+n for a signal', async () => {
     const session = new LocalSession();
     expect((await runEnvelope(session, step({ content: 'exit 42' }), {}, 'preamble')).exitCode).toBe(42);
-    expect((await runEnvelope(session, step({ content: 'kill -s TERM $$' }), {}, 'preamble')).exitCode).toBe(143);
+    expect((await runEnvelope(session, step({ content: 'false' }), {}, 'preamble')).exitCode).toBe(1);
+    expect(await runEnvelope(session, step({ content: 'kill -s TERM $$' }), {}, 'preamble')).toMatchObject({ exitCode: 143, signal: 'SIGTERM' });
     expect((await runEnvelope(session, step({ kind: 'script', interpreter: 'python3', content: 'raise SystemExit(7)' }), {}, 'preamble')).exitCode).toBe(7);
-    expect((await runEnvelope(session, step({ kind: 'script', interpreter: 'python3', content: 'import os\nos.kill(os.getpid(), 9)' }), {}, 'preamble')).exitCode).toBe(137);
+    expect(await runEnvelope(session, step({ kind: 'script', interpreter: 'python3', content: 'import os\nos.kill(os.getpid(), 9)' }), {}, 'preamble')).toMatchObject({ exitCode: 137, signal: 'SIGKILL' });
+    expect(shellStatus({ exitCode: null, signal: 'SIGNOTONE' })).toEqual({ exitCode: null, signal: 'SIGNOTONE' });
+  });
+
+  it("starts no process of its own for the step: sh steps run in the session's shell, other interpreters replace it", async () => {
+    const cases = [
+      step({ content: 'echo $$' }),
+      step({ kind: 'script', content: 'echo $$' }),
+      step({ kind: 'script', interpreter: 'bash', content: 'echo $$' }),
+      step({ kind: 'script', interpreter: 'python3', content: 'import os\nprint(os.getpid())' }),
+    ];
+    for (const s of cases) {
+      const session = new LocalSession({ sessionLeader: true });
+      const { stdout, exitCode } = await runEnvelope(session, s, {}, 'preamble');
+      expect({ pid: Number(withoutMarker(stdout).trim()), exitCode }).toEqual({ pid: session.pids[0], exitCode: 0 });
+    }
   });
 });
 
