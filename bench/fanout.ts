@@ -91,6 +91,16 @@ const selfCpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
+/** When the hosts finished, from a line's start (BENCH_DEBUG): where its wall time went. */
+const timeline = (label: string, startsMs: readonly number[], endsMs: readonly number[], lineMs: number): string => {
+  const ends = [...endsMs].sort((a, b) => a - b);
+  const at = (share: number) => (ends[Math.min(ends.length - 1, Math.floor(share * ends.length))] ?? 0).toFixed(0);
+  const first = startsMs.length > 0 ? Math.min(...startsMs).toFixed(0) : '?';
+  const inFlight = (t: number) => startsMs.filter((s) => s <= t).length - ends.filter((e) => e <= t).length;
+  const flights = [0.05, 0.25, 0.5, 0.75, 0.9, 0.95, 0.98].map((q) => String(inFlight(Number(at(q))))).join('/');
+  return `${label}: first host started at ${first} ms; 10% of hosts done at ${at(0.1)} ms, 50% at ${at(0.5)}, 90% at ${at(0.9)}, all at ${at(1)}; line ended at ${lineMs.toFixed(0)} ms; in flight at 5/25/50/75/90/95/98%: ${flights}`;
+};
+
 const hostsOf = (sshd: TestSshd, n: number) => Array.from({ length: n }, (_, i) => ({ name: `h${String(i + 1).padStart(4, '0')}`, port: sshd.ports[i % sshd.ports.length] ?? sshd.port }));
 
 // ---------------------------------------------------------------------------------------------
@@ -100,8 +110,11 @@ const plainSsh2 = async (sshd: TestSshd, n: number): Promise<Measured> => {
   const hosts = hostsOf(sshd, n);
   let next = 0;
   let ok = 0;
+  const starts: number[] = [];
+  const ends: number[] = [];
   const one = (port: number) =>
     new Promise<void>((resolve) => {
+      starts.push(performance.now() - t0);
       const client = new ssh2.Client();
       let out = '';
       client
@@ -113,6 +126,7 @@ const plainSsh2 = async (sshd: TestSshd, n: number): Promise<Measured> => {
               return;
             }
             stream.on('data', (d: Buffer) => (out += d.toString())).on('close', () => {
+              ends.push(performance.now() - t0);
               if (out.length > 0) ok += 1;
               client.end();
               resolve();
@@ -132,7 +146,9 @@ const plainSsh2 = async (sshd: TestSshd, n: number): Promise<Measured> => {
       for (let i = next++; i < hosts.length; i = next++) await one(hosts[i]?.port ?? 0);
     }),
   );
-  return { peer: 'plain ssh2', hosts: n, wallMs: performance.now() - t0, cpuMs: selfCpuMs() - cpu0, ok };
+  const wallMs = performance.now() - t0;
+  if (process.env.BENCH_DEBUG) console.log(timeline(`plain ssh2 ${String(n)}`, starts, ends, wallMs));
+  return { peer: 'plain ssh2', hosts: n, wallMs, cpuMs: selfCpuMs() - cpu0, ok };
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -251,6 +267,19 @@ const startProduct = async (sshd: TestSshd, work: string) => {
       if (process.env.BENCH_DEBUG) console.log(`product ${String(n)}: runner process ${String(processCpuMs(stack.runnerPid()) - runnerCpu0)} ms CPU, the rest ${String(selfCpuMs() - selfCpu0)} ms`);
       const requests = Object.entries(stack.storeRequests()).map(([op, count]) => [op, count - (requests0[op] ?? 0)] as const).filter(([, count]) => count > 0);
       if (process.env.BENCH_DEBUG) console.log(`product ${String(n)}: store requests ${requests.map(([op, count]) => `${op} ${String(count)}`).join(', ')}`);
+      if (process.env.BENCH_DEBUG) {
+        const hosts: { startedAt?: string; finishedAt?: string; batch: number }[] = [];
+        let hostCursor: string | undefined;
+        do {
+          const page = (await api('GET', p(`/runs/${runId}/hosts?limit=1000${hostCursor ? `&cursor=${hostCursor}` : ''}`))) as { items: typeof hosts; nextCursor?: string };
+          hosts.push(...page.items);
+          hostCursor = page.nextCursor;
+        } while (hostCursor !== undefined);
+        const since = (iso: string | undefined) => (iso === undefined ? [] : [Date.parse(iso) - postedAt]);
+        const batches = [...new Set(hosts.map((h) => h.batch))].sort((a, b) => a - b);
+        const lastOf = (b: number) => Math.max(...hosts.filter((h) => h.batch === b).flatMap((h) => since(h.finishedAt))).toFixed(0);
+        console.log(`${timeline(`product ${String(n)}`, hosts.flatMap((h) => since(h.startedAt)), hosts.flatMap((h) => since(h.finishedAt)), wallMs)}; batches done at ${batches.map(lastOf).join(', ')} ms`);
+      }
       const storeRequestsPerHost = requests.reduce((sum, [, count]) => sum + count, 0) / n;
       return { peer: 'OpsConductor', hosts: n, wallMs, cpuMs, ok: counts.succeeded ?? 0, storeRequestsPerHost, ...(firstOutputMs === undefined ? {} : { firstOutputMs }) };
     };

@@ -262,11 +262,25 @@ const resultWriter = (
 
 export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Promise<BatchSummary> => {
   const summary: BatchSummary = { runId: request.runId, batch: request.batch, hosts: 0, counts: {} };
-  const run = await deps.runs.get(request.runId);
+  const owner = randomUUID();
+  // Every host waits for the start-up: what does not depend on each other is read side by side.
+  const [run, claim, batchHosts] = await Promise.all([
+    deps.runs.get(request.runId),
+    deps.runs.claimBatch(request.runId, request.batch, owner),
+    allHosts(deps.runs, request.runId, request.batch),
+  ]);
   if (!run || finishedRunStatuses.includes(run.status)) return summary;
-  const job = await deps.jobs.getVersion(run.projectId, run.jobId, run.jobVersion);
+  // Given up already (MarkBatchLost settled its hosts): nothing is left to do.
+  if (claim === 'closed') return summary;
+  if (claim === 'taken') throw Object.assign(new Error(`Batch ${String(request.batch)} of run ${run.id} is being worked by another runner.`), { name: 'Runner.BatchTaken' });
+  const hosts = batchHosts.filter((h) => h.status === 'pending');
+  const [job, secure, batchTargets] = await Promise.all([
+    deps.jobs.getVersion(run.projectId, run.jobId, run.jobVersion),
+    run.sealedSecureParameters === undefined ? {} : deps.sealer.open(run.id, run.sealedSecureParameters),
+    // Read by key, whatever the size of the project.
+    deps.targets.getMany(run.projectId, hosts.map((h) => h.targetId)),
+  ]);
   if (!job) throw Object.assign(new Error(`Version ${run.jobVersion} of job ${run.jobId} does not exist.`), { name: 'Run.JobMissing' });
-  const secure = run.sealedSecureParameters === undefined ? {} : await deps.sealer.open(run.id, run.sealedSecureParameters);
   const parameters = { ...run.parameters, ...secure };
   const steps: StepSpec[] = job.steps.map((s) => ({
     id: s.id ?? 'step',
@@ -277,12 +291,7 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
     retries: s.retries,
     continueOnError: s.continueOnError,
   }));
-  const owner = randomUUID();
-  const claim = await deps.runs.claimBatch(run.id, request.batch, owner);
-  // Given up already (MarkBatchLost settled its hosts): nothing is left to do.
-  if (claim === 'closed') return summary;
-  if (claim === 'taken') throw Object.assign(new Error(`Batch ${String(request.batch)} of run ${run.id} is being worked by another runner.`), { name: 'Runner.BatchTaken' });
-  const hosts = (await allHosts(deps.runs, run.id, request.batch)).filter((h) => h.status === 'pending');
+  const targets = new Map(batchTargets.map((t) => [t.id, t]));
   const maxErrors = run.maxErrors ?? 0;
 
   const abort = new AbortController();
@@ -330,8 +339,6 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
 
   const counts = countBuffer(deps.runs, run.id, errors);
   const handshakes = semaphore(deps.options?.concurrentHandshakes ?? DEFAULT_CONCURRENT_HANDSHAKES);
-  // Read by key, whatever the size of the project.
-  const targets = new Map((await deps.targets.getMany(run.projectId, hosts.map((h) => h.targetId))).map((t) => [t.id, t]));
   // Hosts share credentials: each is read (and its material opened) once per batch.
   const logins = new Map<string, Promise<{ username: string; domain: string | undefined; material: CredentialMaterial } | undefined>>();
   const loginOf = (credentialId: string) => {

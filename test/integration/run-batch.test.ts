@@ -190,6 +190,18 @@ it('runs a host once when two runners are started for the same batch: the second
   await exec('rm', ['-f', file]);
 }, 60_000);
 
+it('starts nothing for a run that has ended before its batch began', async () => {
+  const file = runsFile();
+  const { runId, targetId } = await plannedRun(`echo ran >> ${file}`);
+  expect(await deps.runs.transition(runId, ['running'], { status: 'cancelled', finishedAt: now() })).toBeTruthy();
+
+  const summary = await runRunBatch(deps, { runId, batch: 0, concurrency: 1, ...farDeadline() });
+
+  expect(summary.hosts).toBe(0);
+  expect(await linesOf(file)).toEqual([]);
+  expect(await deps.runs.getHost(runId, targetId)).toMatchObject({ status: 'pending' });
+});
+
 it('writes a host running once it has run a while, and moves the counts with it', async () => {
   const { runId, targetId } = await plannedRun('sleep 2');
   const seen = new Set<string>();
