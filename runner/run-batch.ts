@@ -12,10 +12,10 @@ import type { HostPatch, RunStore } from '../core/ports/run-store';
 import type { BatchRequest } from '../core/runs/tasks';
 import { stepRunsOn } from '../core/runs/blockers';
 import { allHosts } from '../core/runs/tasks';
-import { errorHostStatuses, finishedRunStatuses, type HostStatus, type RunCounts, type RunHost, type StoredChunk } from '../core/runs/schema';
+import { errorHostStatuses, finishedRunStatuses, type HostStatus, type RunCounts, type RunHost } from '../core/runs/schema';
 import { runBatch, type BatchHostResult } from './executor/batch';
-import { DEFAULT_FLUSH_INTERVAL_MS } from './executor/output';
 import { parameterEnv } from './executor/remote-script';
+import { outputGathererOf } from './output-gatherer';
 import type { HostConnector, HostRunOptions, OutputSink, StepSpec } from './executor/types';
 import { sshAuthOf } from './ssh/connect-rules';
 import { ConnectionError } from './connection-error';
@@ -53,7 +53,7 @@ export interface RunBatchDeps {
         heartbeatIntervalMs?: number | undefined;
         /** How long a host is connected before it is written `running` (default 1 s). */
         runningMarkMs?: number | undefined;
-        /** How long a finished host waits for others before their results are written (default 250 ms). */
+        /** How long a finished host waits for others before their results are written (default 500 ms). */
         resultGatherMs?: number | undefined;
       })
     | undefined;
@@ -68,8 +68,6 @@ export interface BatchSummary {
 
 const HEARTBEAT_MS = 20_000;
 const RUNNING_MARK_MS = 1000;
-/** Output is in the store within 250 ms of arriving: the executor's flush interval, then this gathering. */
-const GATHER_OUTPUT_MS = 250 - DEFAULT_FLUSH_INTERVAL_MS;
 /**
  * Counts are for people watching (a console polls about once a second) and for other batches' max
  * errors (read on their one-second poll); twice a second is enough, and each batch writes them
@@ -78,10 +76,11 @@ const GATHER_OUTPUT_MS = 250 - DEFAULT_FLUSH_INTERVAL_MS;
 const COUNT_WRITE_MS = 500;
 /**
  * A host's result waits this long for others of its batch (or until 25 wait) before they are
- * written together; like output, it is in the store within 250 ms. The run's counts move once the
+ * written together: half a second, as people see results through pages polled about once a second
+ * (output, which they watch as it comes, is stored within 250 ms). The run's counts move once the
  * results are written; max errors does not wait (the batch adds the failures it has not written).
  */
-const GATHER_RESULTS_MS = 250;
+const GATHER_RESULTS_MS = 500;
 /** Two per core of the runner (a Fargate task has one or two). */
 const DEFAULT_CONCURRENT_HANDSHAKES = 4;
 
@@ -145,46 +144,6 @@ const countBuffer = (runs: RunStore, runId: string, initialErrors: number) => {
       if (timer) clearTimeout(timer);
       await flush();
     },
-  };
-};
-
-/**
- * Output chunks of all hosts of the batch go to the store together: a write waits up to 100 ms for
- * others (or until 25 chunks wait) and one BatchWrite carries them all. The batch's first output
- * goes at once (someone may be watching for it). Each host's writes still resolve in order, once
- * its chunks are stored.
- */
-const outputBatcher = (runs: RunStore, runId: string) => {
-  type Item = StoredChunk & { targetId: string };
-  let queue: { items: Item[]; done: () => void; failed: (e: unknown) => void }[] = [];
-  let queued = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let wait = 0;
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    wait = GATHER_OUTPUT_MS;
-    const batch = queue;
-    queue = [];
-    queued = 0;
-    if (batch.length === 0) return;
-    runs.appendOutput(runId, batch.flatMap((b) => b.items)).then(
-      () => {
-        for (const b of batch) b.done();
-      },
-      (e: unknown) => {
-        for (const b of batch) b.failed(e);
-      },
-    );
-  };
-  return {
-    write: (items: Item[]) =>
-      new Promise<void>((done, failed) => {
-        queue.push({ items, done, failed });
-        queued += items.length;
-        if (queued >= 25) flush();
-        else timer ??= setTimeout(flush, wait);
-      }),
   };
 };
 
@@ -383,7 +342,7 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
       }),
     );
   };
-  const stored = outputBatcher(deps.runs, run.id);
+  const stored = outputGathererOf(deps.runs).forBatch(run.id);
   const results = resultWriter(deps.runs, { runId: run.id, batch: request.batch, owner, gatherMs: deps.options?.resultGatherMs ?? GATHER_RESULTS_MS }, {
     written: (done) => {
       for (const { host, from } of done) {
