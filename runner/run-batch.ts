@@ -12,10 +12,11 @@ import type { HostPatch, RunStore } from '../core/ports/run-store';
 import type { BatchRequest } from '../core/runs/tasks';
 import { stepRunsOn } from '../core/runs/blockers';
 import { allHosts } from '../core/runs/tasks';
-import { errorHostStatuses, finishedRunStatuses, type HostStatus, type RunCounts, type RunHost } from '../core/runs/schema';
+import { errorHostStatuses, finishedRunStatuses, type HostStatus, type RunHost } from '../core/runs/schema';
 import { runBatch, type BatchHostResult } from './executor/batch';
 import { parameterEnv } from './executor/remote-script';
 import { outputGathererOf } from './output-gatherer';
+import { errorsIn, runCountsOf } from './run-counts';
 import type { HostConnector, HostRunOptions, OutputSink, StepSpec } from './executor/types';
 import { sshAuthOf } from './ssh/connect-rules';
 import { ConnectionError } from './connection-error';
@@ -69,12 +70,6 @@ export interface BatchSummary {
 const HEARTBEAT_MS = 20_000;
 const RUNNING_MARK_MS = 1000;
 /**
- * Counts are for people watching (a console polls about once a second) and for other batches' max
- * errors (read on their one-second poll); twice a second is enough, and each batch writes them
- * 20 times per 10 s instead of 50.
- */
-const COUNT_WRITE_MS = 500;
-/**
  * A host's result waits this long for others of its batch (or until 25 wait) before they are
  * written together: half a second, as people see results through pages polled about once a second
  * (output, which they watch as it comes, is stored within 250 ms). The run's counts move once the
@@ -99,50 +94,6 @@ const semaphore = (limit: number) => {
         if (next) next();
         else active -= 1;
       }
-    },
-  };
-};
-
-const errorsIn = (counts: RunCounts): number => errorHostStatuses.reduce((sum, s) => sum + counts[s], 0);
-
-/**
- * Count changes for the run, added up and written at most every COUNT_WRITE_MS: one atomic addition for
- * many hosts instead of two per host. `errors()` is the run's error count as last written plus this
- * batch's errors not yet written, for max errors.
- */
-const countBuffer = (runs: RunStore, runId: string, initialErrors: number) => {
-  let pending: Partial<Record<keyof RunCounts, number>> = {};
-  let known = initialErrors;
-  let inFlight = 0;
-  const errorsOf = (delta: Partial<Record<keyof RunCounts, number>>) => errorHostStatuses.reduce((sum, s) => sum + Math.max(0, delta[s] ?? 0), 0);
-  let timer: NodeJS.Timeout | undefined;
-  let chain: Promise<void> = Promise.resolve();
-  const flush = () => {
-    timer = undefined;
-    const delta = pending;
-    pending = {};
-    if (Object.keys(delta).length === 0) return chain;
-    // Until the store answers, these errors are neither pending nor known.
-    const sent = errorsOf(delta);
-    inFlight += sent;
-    chain = chain.then(async () => {
-      try {
-        known = errorsIn(await runs.addCounts(runId, delta));
-      } finally {
-        inFlight -= sent;
-      }
-    });
-    return chain;
-  };
-  return {
-    add: (delta: Partial<Record<keyof RunCounts, number>>) => {
-      for (const [k, v] of Object.entries(delta) as [keyof RunCounts, number][]) pending[k] = (pending[k] ?? 0) + v;
-      timer ??= setTimeout(() => void flush().catch(() => undefined), COUNT_WRITE_MS);
-    },
-    errors: () => known + inFlight + errorsOf(pending),
-    close: async () => {
-      if (timer) clearTimeout(timer);
-      await flush();
     },
   };
 };
@@ -296,7 +247,7 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
           });
         }, deps.options?.heartbeatIntervalMs ?? HEARTBEAT_MS);
 
-  const counts = countBuffer(deps.runs, run.id, errors);
+  const counts = runCountsOf(deps.runs, run.id, errors);
   const handshakes = semaphore(deps.options?.concurrentHandshakes ?? DEFAULT_CONCURRENT_HANDSHAKES);
   // Hosts share credentials: each is read (and its material opened) once per batch.
   const logins = new Map<string, Promise<{ username: string; domain: string | undefined; material: CredentialMaterial } | undefined>>();
