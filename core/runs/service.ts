@@ -12,6 +12,7 @@ import type { JobStore } from '../ports/job-store';
 import type { RunLauncher } from '../ports/run-launcher';
 import type { RunSealer } from '../ports/run-sealer';
 import type { RunStore } from '../ports/run-store';
+import { allHosts } from './tasks';
 import { emptyCounts, finishedRunStatuses, type HostStatus, type Run, type RunHost, type RunListQuery, type StartRunInput } from './schema';
 
 /**
@@ -102,23 +103,12 @@ export const readRunOutput = async (deps: Pick<RunDeps, 'runs'>, projectId: stri
 /** Pages of several hosts' output at once, the byte budget shared among them. */
 export const readRunOutputs = async (deps: Pick<RunDeps, 'runs'>, projectId: string, runId: string, cursors: readonly { targetId: string; afterSeq: number }[], maxBytes: number) => {
   await mustGetRun(deps, projectId, runId);
-  const hosts = new Map((await allHostsOf(deps, runId)).map((h) => [h.targetId, h]));
+  const hosts = new Map((await allHosts(deps.runs, runId)).map((h) => [h.targetId, h]));
   const missing = cursors.filter((c) => !hosts.has(c.targetId)).map((c) => c.targetId);
   if (missing.length > 0) throw new AppError('NOT_FOUND', 'Some hosts are not part of this run.', { targetIds: missing });
   const share = Math.max(16 * 1024, Math.floor(maxBytes / cursors.length));
   const items = await Promise.all(cursors.map(async (c) => outputPage(deps, hosts.get(c.targetId) as RunHost, c.afterSeq, share)));
   return { items };
-};
-
-const allHostsOf = async (deps: Pick<RunDeps, 'runs'>, runId: string): Promise<RunHost[]> => {
-  const hosts: RunHost[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.runs.listHosts(runId, { limit: 1000, cursor });
-    hosts.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== undefined);
-  return hosts;
 };
 
 /** Fingerprint of a request, without secure values (a hash of a short secret could be reversed). */
@@ -252,7 +242,7 @@ export const retryRun = async (
 ): Promise<{ run: Run; created: boolean }> => {
   const original = await mustGetRun(deps, projectId, runId);
   if (!finishedRunStatuses.includes(original.status)) throw conflict('The run is still going; retry it once it has finished.', { status: original.status });
-  const targetIds = (await allHostsOf(deps, runId)).filter((h) => h.status !== 'succeeded').map((h) => h.targetId);
+  const targetIds = (await allHosts(deps.runs, runId)).filter((h) => h.status !== 'succeeded').map((h) => h.targetId);
   if (targetIds.length === 0) throw conflict('Every host of the run succeeded: there is nothing to retry.');
   if (targetIds.length > 1000) throw new AppError('UNPROCESSABLE', `${targetIds.length} hosts did not succeed; a retry takes at most 1000.`);
   const job = await deps.jobs.getVersion(projectId, original.jobId, original.jobVersion);
