@@ -165,6 +165,30 @@ describe('jobs and runs (browser)', () => {
     expect(consoleErrors.filter((e) => !e.includes('status of 400'))).toEqual([]);
   });
 
+  it("reads a run's hosts again only when its counts move, not every second", async () => {
+    const jobId = await post(`/v1/projects/${projectId}/jobs`, { name: 'Wait a while', targets: { targetIds: [targetId] }, steps: [{ kind: 'command', content: 'sleep 6' }] });
+    const runId = await post(`/v1/projects/${projectId}/jobs/${jobId}/runs`, {});
+    const run = new RunPage(page);
+    const reads = { run: 0, hosts: 0 };
+    const count = (request: { url: () => string }) => {
+      const url = new URL(request.url());
+      if (url.pathname.endsWith(`/runs/${runId}`)) reads.run += 1;
+      if (url.pathname.endsWith(`/runs/${runId}/hosts`)) reads.hosts += 1;
+    };
+
+    await page.goto(`${baseUrl}/projects/${projectId}/runs/${runId}`);
+    // Shown running once it has run a second; then nothing about it changes until it ends.
+    await run.host(TARGET).getByText('running', { exact: true }).waitFor({ timeout: 30_000 });
+    page.on('request', count);
+    await page.waitForTimeout(2000);
+    page.off('request', count);
+
+    expect(reads.run).toBeGreaterThanOrEqual(2);
+    expect(reads.hosts).toBeLessThanOrEqual(1);
+    await run.host(TARGET).getByText('succeeded', { exact: true }).waitFor({ timeout: 30_000 });
+    await run.status.getByText('succeeded', { exact: true }).waitFor();
+  });
+
   it('keeps 100,000 lines of one host in a window: only the lines in view are in the page', async () => {
     const jobId = await post(`/v1/projects/${projectId}/jobs`, { name: 'Count far', targets: { targetIds: [targetId] }, steps: [{ kind: 'command', content: 'seq 1 100000' }] });
     const runId = await post(`/v1/projects/${projectId}/jobs/${jobId}/runs`, {});
