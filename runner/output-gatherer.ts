@@ -73,10 +73,7 @@ export type OutputGatherer = ReturnType<typeof createOutputGatherer>;
 const outputGatherers = new WeakMap<RunStore, OutputGatherer>();
 /** The process's output gatherer for this store. */
 export const outputGathererOf = (runs: RunStore): OutputGatherer => {
-  let gatherer = outputGatherers.get(runs);
-  if (!gatherer) {
-    gatherer = createOutputGatherer(runs);
-    outputGatherers.set(runs, gatherer);
-  }
+  const gatherer = outputGatherers.get(runs) ?? createOutputGatherer(runs);
+  outputGatherers.set(runs, gatherer);
   return gatherer;
 };

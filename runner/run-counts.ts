@@ -62,12 +62,8 @@ const shared = new WeakMap<Pick<RunStore, 'addCounts'>, Map<string, { buffer: Re
  * and each sees the others' errors at once. `close` writes what is pending.
  */
 export const runCountsOf = (runs: Pick<RunStore, 'addCounts'>, runId: string, initialErrors: number) => {
-  let byRun = shared.get(runs);
-  if (!byRun) {
-    byRun = new Map();
-    shared.set(runs, byRun);
-  }
-  const buffers = byRun;
+  const buffers = shared.get(runs) ?? new Map<string, { buffer: ReturnType<typeof countBuffer>; users: number }>();
+  shared.set(runs, buffers);
   const entry = buffers.get(runId) ?? { buffer: countBuffer(runs, runId, initialErrors), users: 0 };
   buffers.set(runId, entry);
   entry.users += 1;
