@@ -15,6 +15,7 @@ import { allHosts } from '../core/runs/tasks';
 import { errorHostStatuses, finishedRunStatuses, type HostStatus, type RunHost } from '../core/runs/schema';
 import { runBatch, type BatchHostResult } from './executor/batch';
 import { parameterEnv } from './executor/remote-script';
+import { handshakeGate } from './handshake-gate';
 import { outputGathererOf } from './output-gatherer';
 import { errorsIn, runCountsOf } from './run-counts';
 import type { HostConnector, HostRunOptions, OutputSink, StepSpec } from './executor/types';
@@ -50,6 +51,7 @@ export interface RunBatchDeps {
     | (HostRunOptions & {
         connectTimeoutMs?: number | undefined;
         pollIntervalMs?: number | undefined;
+        /** Handshakes at once at first; each that ends lets one more run at once (runner/handshake-gate.ts). */
         concurrentHandshakes?: number | undefined;
         heartbeatIntervalMs?: number | undefined;
         /** How long a host is connected before it is written `running` (default 1 s). */
@@ -76,27 +78,8 @@ const RUNNING_MARK_MS = 1000;
  * results are written; max errors does not wait (the batch adds the failures it has not written).
  */
 const GATHER_RESULTS_MS = 500;
-/** Two per core of the runner (a Fargate task has one or two). */
+/** Handshakes at once at first: two per core of the runner (a Fargate task has one or two); runner/handshake-gate.ts. */
 const DEFAULT_CONCURRENT_HANDSHAKES = 4;
-
-/** At most `limit` of the given tasks at once, in the order they asked. */
-const semaphore = (limit: number) => {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return {
-    run: async <T>(task: () => Promise<T>): Promise<T> => {
-      if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-      else active += 1;
-      try {
-        return await task();
-      } finally {
-        const next = waiting.shift();
-        if (next) next();
-        else active -= 1;
-      }
-    },
-  };
-};
 
 /**
  * Finished hosts, written a few at a time with RunStore.writeResults (a conditional write on the
@@ -248,7 +231,7 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
         }, deps.options?.heartbeatIntervalMs ?? HEARTBEAT_MS);
 
   const counts = runCountsOf(deps.runs, run.id, errors);
-  const handshakes = semaphore(deps.options?.concurrentHandshakes ?? DEFAULT_CONCURRENT_HANDSHAKES);
+  const handshakes = handshakeGate(deps.options?.concurrentHandshakes ?? DEFAULT_CONCURRENT_HANDSHAKES);
   // Hosts share credentials: each is read (and its material opened) once per batch.
   const logins = new Map<string, Promise<{ username: string; domain: string | undefined; material: CredentialMaterial } | undefined>>();
   const loginOf = (credentialId: string) => {
@@ -273,8 +256,7 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
     if (!login) throw new ConnectionError('AUTH_FAILED', 'The target has no usable credential.');
     const username = target.username ?? login.username;
     const timeoutMs = deps.options?.connectTimeoutMs ?? 15_000;
-    // Handshakes are CPU-bound: a few at a time finish sooner than all at once, so the first
-    // hosts' output comes early and the pool stays busy (see docs/performance.md).
+    // A few handshakes at once at first, so the first hosts' output comes early; more as they end.
     if (target.protocol === 'winrm') {
       const { winrm } = target;
       if (winrm === undefined || login.material.kind !== 'winrm-password') throw new ConnectionError('AUTH_FAILED', 'A WinRM target needs its WinRM options and a winrm-password credential.');
