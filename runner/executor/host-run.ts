@@ -93,6 +93,7 @@ export const runHost = async (deps: HostRunDeps, input: HostRunInput): Promise<H
     highWaterBytes: opts.highWaterBytes,
   });
   const sinkFailed = new EventTarget();
+  let closing: Promise<void> | undefined;
   writer.onError = () => sinkFailed.dispatchEvent(new Event('failed'));
 
   try {
@@ -145,6 +146,8 @@ export const runHost = async (deps: HostRunDeps, input: HostRunInput): Promise<H
       status = stepResult.status === 'timed_out' ? 'timed_out' : 'failed';
       break;
     }
+    // The steps are done with the host: its connection closes while the last output is being stored.
+    closing = owned ? host.close() : undefined;
     try {
       await writer.close();
     } catch {
@@ -161,7 +164,7 @@ export const runHost = async (deps: HostRunDeps, input: HostRunInput): Promise<H
   } finally {
     // Already closed on the normal path; after an unexpected error, what was written still goes out.
     await writer.close().catch(() => undefined);
-    if (owned) await host.close();
+    if (owned) await (closing ?? host.close());
   }
 };
 

@@ -29,6 +29,14 @@ const run = (over: Partial<HostRunInput> & { sink?: OutputSink } = {}) => {
   );
 };
 
+/** Polls until `ok` holds, or fails after 5 s. */
+const waitFor = async (ok: () => boolean) => {
+  for (const until = Date.now() + 5000; !ok(); ) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
 const survivors = async (marker: string) => (await runLocally(new LocalSession(), `pgrep -f '^${marker.replaceAll('.', '\\.')}$' || true`)).stdout.trim();
 
 describe('runHost (local sh)', () => {
@@ -154,6 +162,30 @@ describe('runHost (local sh)', () => {
       steps: [{ status: 'failed', termination: 'graceful' }, { status: 'skipped' }],
     });
     expect(await survivors(marker)).toBe('');
+  });
+
+  it('closes the connection once the steps are done, while their last output is still being stored', async () => {
+    const session = new LocalSession();
+    const stored: OutputChunk[] = [];
+    const closedAtWrite: boolean[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The last write waits until the test lets it go.
+    const sink: OutputSink = {
+      write: async (chunks) => {
+        await held;
+        closedAtWrite.push(session.closed);
+        stored.push(...chunks);
+      },
+    };
+    const result = run({ sink, connection: () => Promise.resolve(session), steps: [step('a', 'echo last')] });
+    await waitFor(() => session.closed);
+    expect(stored).toEqual([]);
+
+    release();
+    expect(await result).toMatchObject({ status: 'succeeded' });
+    expect(closedAtWrite).toEqual([true]);
+    expect(stored.map((c) => c.data.toString())).toEqual(['last\n']);
   });
 
   it('pauses the host while the sink is behind, and loses nothing', async () => {
