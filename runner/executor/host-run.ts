@@ -148,6 +148,8 @@ export const runHost = async (deps: HostRunDeps, input: HostRunInput): Promise<H
     }
     // The steps are done with the host: its connection closes while the last output is being stored.
     closing = owned ? host.close() : undefined;
+    // Awaited (and any failure thrown) in `finally`; until then a failure must not count as unhandled.
+    closing?.catch(() => undefined);
     try {
       await writer.close();
     } catch {
