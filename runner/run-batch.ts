@@ -52,7 +52,7 @@ export interface RunBatchDeps {
         connectTimeoutMs?: number | undefined;
         pollIntervalMs?: number | undefined;
         /** Handshakes at once at first; each that ends lets one more run at once (runner/handshake-gate.ts). */
-        concurrentHandshakes?: number | undefined;
+        firstHandshakes?: number | undefined;
         heartbeatIntervalMs?: number | undefined;
         /** How long a host is connected before it is written `running` (default 1 s). */
         runningMarkMs?: number | undefined;
@@ -79,7 +79,7 @@ const RUNNING_MARK_MS = 1000;
  */
 const GATHER_RESULTS_MS = 500;
 /** Handshakes at once at first: two per core of the runner (a Fargate task has one or two); runner/handshake-gate.ts. */
-const DEFAULT_CONCURRENT_HANDSHAKES = 4;
+const DEFAULT_FIRST_HANDSHAKES = 4;
 
 /**
  * Finished hosts, written a few at a time with RunStore.writeResults (a conditional write on the
@@ -231,7 +231,7 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
         }, deps.options?.heartbeatIntervalMs ?? HEARTBEAT_MS);
 
   const counts = runCountsOf(deps.runs, run.id, errors);
-  const handshakes = handshakeGate(deps.options?.concurrentHandshakes ?? DEFAULT_CONCURRENT_HANDSHAKES);
+  const handshakes = handshakeGate(deps.options?.firstHandshakes ?? DEFAULT_FIRST_HANDSHAKES);
   // Hosts share credentials: each is read (and its material opened) once per batch.
   const logins = new Map<string, Promise<{ username: string; domain: string | undefined; material: CredentialMaterial } | undefined>>();
   const loginOf = (credentialId: string) => {
