@@ -12,6 +12,8 @@ import os from 'node:os';
 import { connectSsh, type SshAuth, type SshConnectOptions } from '../../runner/ssh/client';
 import { ConnectionError } from '../../runner/connection-error';
 import { testConnection } from '../../runner/ssh/probe';
+import { authMethodOf } from '../../runner/ssh/connect-rules';
+import ssh2 from 'ssh2';
 import { freePort, startSilentServer, startTestSshd, type KeyPair, type TestSshd } from '../support/sshd';
 
 const TIMEOUT_MS = 5_000;
@@ -102,6 +104,39 @@ describe('connectSsh against OpenSSH', () => {
     } finally {
       await connection.close();
     }
+  });
+
+  it.each(['ed25519', 'ecdsa', 'rsa'] as const)('logs in with an %s key several times with one auth, which signs as ssh2 itself would', async (type) => {
+    // prepare
+    const key = await sshd.keygen(`client_${type}_reused`, { type });
+    sshd.authorize(key.publicKey);
+    const auth: SshAuth = { kind: 'key', privateKey: key.privateKey };
+    const mark = sshd.log().length;
+
+    // act: three logins with the same auth object (the runner's batch reuses one per credential)
+    for (let i = 0; i < 3; i += 1) {
+      const connection = await connectSsh(options({ auth }));
+      try {
+        await expect(connection.exec('true', { timeoutMs: TIMEOUT_MS })).resolves.toMatchObject({ exitCode: 0 });
+      } finally {
+        await connection.close();
+      }
+    }
+
+    // assess: sshd accepted this key each time, and the reused key signs as ssh2's own key does
+    const accepted = new RegExp(`Accepted publickey for ${sshd.username} from 127\\.0\\.0\\.1 .*${escape(key.fingerprint)}`, 'g');
+    await sshd.waitForLog(new RegExp(`(?:${accepted.source}[\\s\\S]*){3}`), mark);
+    const method = authMethodOf(sshd.username, auth);
+    expect(authMethodOf(sshd.username, auth)).toEqual(method);
+    if (method.type !== 'publickey' || typeof method.key === 'string' || Buffer.isBuffer(method.key)) throw new Error('expected a parsed key');
+    const own = ssh2.utils.parseKey(key.privateKey);
+    if (own instanceof Error || Array.isArray(own)) throw new Error('ssh2 could not parse the key');
+    const data = Buffer.from('session id and userauth request');
+    const signature = method.key.sign(data);
+    expect(own.verify(data, signature)).toBe(true);
+    // ed25519 and RSA PKCS#1 v1.5 signatures are deterministic: the very same bytes.
+    if (type !== 'ecdsa') expect(signature).toEqual(own.sign(data));
+    if (type === 'rsa') expect(method.key.sign(data, 'sha512')).toEqual(own.sign(data, 'sha512'));
   });
 
   it('accepts a pinned fingerprint without the SHA256: prefix or with base64 padding', async () => {
