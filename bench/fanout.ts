@@ -42,6 +42,20 @@ interface Line {
 type Measured = Omit<Line, 'round'>;
 
 /** CPU time (user + system) of a process, from /proc (clock ticks → ms). */
+/** Context switches of all a process's threads (voluntary: it waited; involuntary: it was preempted). */
+const processSwitches = (pid: number | undefined): number => {
+  if (pid === undefined) return 0;
+  let n = 0;
+  try {
+    for (const task of readdirSync(`/proc/${String(pid)}/task`)) {
+      const status = readFileSync(`/proc/${String(pid)}/task/${task}/status`, 'utf8');
+      for (const m of status.matchAll(/ctxt_switches:\s+(\d+)/g)) n += Number(m[1]);
+    }
+  } catch {
+    // gone meanwhile
+  }
+  return n;
+};
 const processCpuMs = (pid: number | undefined): number => {
   if (pid === undefined) return 0;
   try {
@@ -67,9 +81,17 @@ const cpuSnapshot = () => {
       // gone meanwhile
     }
   }
-  // The last pid handed out: how many processes a line started (no wrap-around within a line).
+  // The last pid handed out: how many processes a line started.
   const lastPid = Number(readFileSync('/proc/loadavg', 'utf8').trim().split(' ')[4]);
-  return { procs, lastPid, machine: (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1, 9).map(Number) };
+  const stat = readFileSync('/proc/stat', 'utf8').split('\n');
+  // Context switches: each costs caches and, on a VM, a trip through the hypervisor.
+  const switches = Number(stat.find((l) => l.startsWith('ctxt '))?.split(' ')[1] ?? 0);
+  return { procs, lastPid, switches, machine: (stat[0] ?? '').split(/\s+/).slice(1, 9).map(Number) };
+};
+/** Pids handed out between two snapshots; they wrap around at pid_max. */
+const pidsBetween = (from: number, to: number): number => {
+  const max = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
+  return (to - from + max) % max;
 };
 /** How busy the cores were since `from`, by kind of work, and the processes that used the most CPU. */
 const cpuSince = (from: ReturnType<typeof cpuSnapshot>): string => {
@@ -84,7 +106,7 @@ const cpuSince = (from: ReturnType<typeof cpuSnapshot>): string => {
     .filter((p) => p.ticks > 2)
     .sort((a, b) => b.ticks - a.ticks)
     .slice(0, 8);
-  return `${((100 * busy) / Math.max(1, total)).toFixed(0)}% of all cores, ${seconds(busy)} s of CPU (${kinds.join(', ')}), ${String(to.lastPid - from.lastPid)} processes started\n  most CPU: ${top.map((p) => `${p.name} ${seconds(p.ticks)} s`).join(', ')}`;
+  return `${((100 * busy) / Math.max(1, total)).toFixed(0)}% of all cores, ${seconds(busy)} s of CPU (${kinds.join(', ')}), ${String(pidsBetween(from.lastPid, to.lastPid))} processes started, ${String(to.switches - from.switches)} context switches\n  most CPU: ${top.map((p) => `${p.name} ${seconds(p.ticks)} s`).join(', ')}`;
 };
 const selfCpuMs = () => {
   const u = process.cpuUsage();
@@ -232,6 +254,7 @@ const startProduct = async (sshd: TestSshd, work: string) => {
 
       const runnerPid = stack.runnerPid();
       const runnerCpu0 = processCpuMs(runnerPid);
+      const switches0 = { runner: processSwitches(runnerPid), rest: processSwitches(process.pid) };
       const requests0 = stack.storeRequests();
       const selfCpu0 = selfCpuMs();
       const cpu0 = selfCpu0 + runnerCpu0;
@@ -264,7 +287,10 @@ const startProduct = async (sshd: TestSshd, work: string) => {
       // a delay of the watching, not of the run (plain ssh2's line ends at its last close).
       const wallMs = finishedAt === undefined ? performance.now() - t0 : Date.parse(finishedAt) - postedAt;
       const cpuMs = selfCpuMs() + processCpuMs(stack.runnerPid()) - cpu0;
-      if (process.env.BENCH_DEBUG) console.log(`product ${String(n)}: runner process ${String(processCpuMs(stack.runnerPid()) - runnerCpu0)} ms CPU, the rest ${String(selfCpuMs() - selfCpu0)} ms`);
+      if (process.env.BENCH_DEBUG) {
+        const switches = `${String(processSwitches(stack.runnerPid()) - switches0.runner)} and ${String(processSwitches(process.pid) - switches0.rest)} context switches`;
+        console.log(`product ${String(n)}: runner process ${String(processCpuMs(stack.runnerPid()) - runnerCpu0)} ms CPU, the rest ${(selfCpuMs() - selfCpu0).toFixed(0)} ms; ${switches}`);
+      }
       const requests = Object.entries(stack.storeRequests()).map(([op, count]) => [op, count - (requests0[op] ?? 0)] as const).filter(([, count]) => count > 0);
       if (process.env.BENCH_DEBUG) console.log(`product ${String(n)}: store requests ${requests.map(([op, count]) => `${op} ${String(count)}`).join(', ')}`);
       if (process.env.BENCH_DEBUG) {
@@ -361,8 +387,9 @@ const main = async () => {
       for (const n of SIZES) {
         for (let round = 1; round <= REPEAT; round += 1) {
           let c0 = cpuSnapshot();
+          const clientSwitches = processSwitches(process.pid);
           if (PEERS.has('ssh2')) lines.push({ ...(await plainSsh2(sshd, n)), round });
-          if (process.env.BENCH_DEBUG) console.log(`machine during plain ssh2: ${cpuSince(c0)}`);
+          if (process.env.BENCH_DEBUG) console.log(`machine during plain ssh2: ${cpuSince(c0)}\n  the client: ${String(processSwitches(process.pid) - clientSwitches)} context switches`);
           c0 = cpuSnapshot();
           if (PEERS.has('product')) lines.push({ ...(await product.run(n)), round });
           if (process.env.BENCH_DEBUG) console.log(`machine during product: ${cpuSince(c0)}`);
