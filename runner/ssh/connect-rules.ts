@@ -135,17 +135,13 @@ const signingOnce = (parsed: ParsedKey): ParsedKey => {
   }) as ParsedKey;
 };
 
-/** Keys parsed per credential's auth object: a batch makes one per credential and connects many hosts with it. */
-const parsedKeys = new WeakMap<SshAuth, ParsedKey>();
-
 /**
- * Parses a private key up front so that a bad key or passphrase is reported as such, in our own
- * words (the parser's messages are not ours to vouch for), before anything goes on the wire.
+ * Keys parsed per credential's auth object, or why they cannot be used: a batch makes one auth per
+ * credential and connects many hosts with it, and a wrong passphrase costs its key derivation too.
  */
-export const authMethodOf = (username: string, auth: SshAuth): PasswordAuthMethod | PublicKeyAuthMethod => {
-  if (auth.kind === 'password') return { type: 'password', username, password: auth.password } satisfies PasswordAuthMethod;
-  const known = parsedKeys.get(auth);
-  if (known !== undefined) return { type: 'publickey', username, key: known } satisfies PublicKeyAuthMethod;
+const parsedKeys = new WeakMap<SshAuth, ParsedKey | ConnectionError>();
+
+const parseKeyOf = (auth: Extract<SshAuth, { kind: 'key' }>): ParsedKey | ConnectionError => {
   const parsed = utils.parseKey(auth.privateKey, auth.passphrase);
   if (parsed instanceof Error) {
     const why = /no passphrase given/i.test(parsed.message)
@@ -153,11 +149,25 @@ export const authMethodOf = (username: string, auth: SshAuth): PasswordAuthMetho
       : /passphrase|decrypt|integrity/i.test(parsed.message)
         ? 'the passphrase is wrong'
         : 'its format is not supported or it is damaged';
-    throw new ConnectionError('AUTH_FAILED', `The private key could not be used: ${why}.`);
+    return new ConnectionError('AUTH_FAILED', `The private key could not be used: ${why}.`);
   }
-  if (!parsed.isPrivateKey()) throw new ConnectionError('AUTH_FAILED', 'The private key could not be used: it is a public key.');
-  const key = signingOnce(parsed);
-  parsedKeys.set(auth, key);
+  if (!parsed.isPrivateKey()) return new ConnectionError('AUTH_FAILED', 'The private key could not be used: it is a public key.');
+  return signingOnce(parsed);
+};
+
+/**
+ * Parses a private key up front so that a bad key or passphrase is reported as such, in our own
+ * words (the parser's messages are not ours to vouch for), before anything goes on the wire.
+ */
+export const authMethodOf = (username: string, auth: SshAuth): PasswordAuthMethod | PublicKeyAuthMethod => {
+  if (auth.kind === 'password') return { type: 'password', username, password: auth.password } satisfies PasswordAuthMethod;
+  let key = parsedKeys.get(auth);
+  if (key === undefined) {
+    key = parseKeyOf(auth);
+    parsedKeys.set(auth, key);
+  }
+  // Each host its own error (with its own stack), the same words.
+  if (key instanceof ConnectionError) throw new ConnectionError(key.category, key.message);
   return { type: 'publickey', username, key } satisfies PublicKeyAuthMethod;
 };
 

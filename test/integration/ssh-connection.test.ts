@@ -182,6 +182,24 @@ describe('connectSsh against OpenSSH', () => {
       ]);
       for (const e of [wrong, missing, garbage]) expectNoSecrets(e);
       expect(silent.connections()).toBe(0);
+
+      // The same auth again (a batch's next host): refused the same way, without trying the passphrase again.
+      const auth: SshAuth = { kind: 'key', privateKey: encryptedKey.privateKey, passphrase: WRONG_PASSWORD };
+      const parses = jest.spyOn(ssh2.utils, 'parseKey');
+      let again: ConnectionError[];
+      let parsed: number;
+      try {
+        again = [await connectionErrorOf(connectSsh(options({ ...at, auth }))), await connectionErrorOf(connectSsh(options({ ...at, auth })))];
+        parsed = parses.mock.calls.length;
+      } finally {
+        parses.mockRestore();
+      }
+      expect(again.map((e) => [e.category, e.message])).toEqual([
+        ['AUTH_FAILED', 'The private key could not be used: the passphrase is wrong.'],
+        ['AUTH_FAILED', 'The private key could not be used: the passphrase is wrong.'],
+      ]);
+      expect(parsed).toBe(1);
+      expect(silent.connections()).toBe(0);
     } finally {
       await silent.close();
     }
