@@ -1,5 +1,7 @@
+import type { CredentialMaterial } from '../core/inventory/credential-schema';
 import type { ConnectionTester } from '../core/ports/connection-tester';
 import type { NetworkScanner } from '../core/ports/network-scanner';
+import type { SshAuth } from './ssh/client';
 import { sshAuthOf } from './ssh/connect-rules';
 import { scanNetwork } from './discovery/scan';
 import { testConnection } from './ssh/probe';
@@ -8,6 +10,17 @@ import { winrmClientOptionsOf } from './winrm/step-host';
 
 /** The runner's protocol clients behind core's ports. */
 const TEST_TIMEOUT_MS = 10_000;
+
+/** Targets tested together share their credential's material: one auth each, so its key is parsed once. */
+const sshAuths = new WeakMap<CredentialMaterial, SshAuth>();
+const sshAuthFor = (material: CredentialMaterial): SshAuth => {
+  let auth = sshAuths.get(material);
+  if (auth === undefined) {
+    auth = sshAuthOf(material);
+    sshAuths.set(material, auth);
+  }
+  return auth;
+};
 
 export const runnerConnectionTester: ConnectionTester = {
   test: async ({ target, username, domain, material, trustedFingerprint }) => {
@@ -22,7 +35,7 @@ export const runnerConnectionTester: ConnectionTester = {
         timeoutMs: TEST_TIMEOUT_MS,
       });
     }
-    const result = await testConnection({ host: target.address, port: target.port, hostKeyFingerprint: trustedFingerprint }, { username, auth: sshAuthOf(material) }, { timeoutMs: TEST_TIMEOUT_MS });
+    const result = await testConnection({ host: target.address, port: target.port, hostKeyFingerprint: trustedFingerprint }, { username, auth: sshAuthFor(material) }, { timeoutMs: TEST_TIMEOUT_MS });
     if (!result.ok) return result;
     return { ok: true, latencyMs: result.latencyMs, os: `${result.os.kernel} ${result.os.release} ${result.os.machine}`, hostKeyFingerprint: result.hostKeyFingerprint };
   },

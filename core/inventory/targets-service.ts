@@ -9,7 +9,7 @@ import type { NetworkScanner } from '../ports/network-scanner';
 import { eventOf, type DomainEvent, type EventBus } from '../ports/event-bus';
 import type { CredentialStore, TargetStore } from '../ports/inventory-store';
 import type { CredentialVault } from '../ports/vault';
-import type { CredentialKind } from './credential-schema';
+import type { Credential, CredentialKind, CredentialMaterial } from './credential-schema';
 import { matchesSelector, type Selector } from './selector';
 import { defaultPort, type CreateTargetInput, type Target, type UpdateTargetInput } from './target-schema';
 
@@ -180,12 +180,26 @@ export const acceptHostKey = async (deps: TargetDeps, by: Principal, projectId: 
 /** The fingerprint connections must see: a pin set by an admin, else the key trusted on first use. */
 export const trustedFingerprint = (t: Target): string | undefined => t.hostKeyFingerprint ?? t.hostKey?.fingerprint;
 
-export const testTarget = async (deps: TargetDeps, by: Principal, projectId: string, targetId: string) => {
+type Login = { credential: Credential; material: CredentialMaterial } | undefined;
+
+/**
+ * `logins`: credentials already read, for testing many targets; they share their credential's
+ * material object, so the tester can parse a key (and run a passphrase's key derivation) once.
+ */
+export const testTarget = async (deps: TargetDeps, by: Principal, projectId: string, targetId: string, logins = new Map<string, Promise<Login>>()) => {
   const target = await mustGet(deps, projectId, targetId);
-  if (target.credentialId === undefined) throw new AppError('UNPROCESSABLE', 'Give the target a credential before testing it.', { field: 'credentialId' });
-  const credential = await deps.credentials.get(projectId, target.credentialId);
-  if (!credential) throw new AppError('UNPROCESSABLE', `The target's credential '${target.credentialId}' no longer exists.`, { field: 'credentialId' });
-  const material = await deps.vault.get({ projectId, credentialId: credential.id }, credential.secretVersion);
+  const { credentialId } = target;
+  if (credentialId === undefined) throw new AppError('UNPROCESSABLE', 'Give the target a credential before testing it.', { field: 'credentialId' });
+  let login = logins.get(credentialId);
+  if (login === undefined) {
+    login = deps.credentials
+      .get(projectId, credentialId)
+      .then(async (c) => (c ? { credential: c, material: await deps.vault.get({ projectId, credentialId: c.id }, c.secretVersion) } : undefined));
+    logins.set(credentialId, login);
+  }
+  const found = await login;
+  if (!found) throw new AppError('UNPROCESSABLE', `The target's credential '${credentialId}' no longer exists.`, { field: 'credentialId' });
+  const { credential, material } = found;
   const trusted = trustedFingerprint(target);
   const result = await deps.tester.test({ target, username: target.username ?? credential.username, domain: credential.domain, material, trustedFingerprint: trusted });
 
@@ -222,13 +236,15 @@ export const testTarget = async (deps: TargetDeps, by: Principal, projectId: str
 export const testTargets = async (deps: TargetDeps, by: Principal, projectId: string, filter: TargetFilter, concurrency = 8) => {
   const targets = await selectTargets(deps, projectId, filter);
   const results: { targetId: string; name: string; ok: boolean; category?: string; message?: string; latencyMs?: number }[] = [];
+  // Each credential read (and its secret fetched) once for all the targets that use it.
+  const logins = new Map<string, Promise<Login>>();
   let next = 0;
   const worker = async () => {
     while (next < targets.length) {
       const t = targets[next++];
       if (!t) break;
       try {
-        const { result } = await testTarget(deps, by, projectId, t.id);
+        const { result } = await testTarget(deps, by, projectId, t.id, logins);
         results.push(result.ok ? { targetId: t.id, name: t.name, ok: true, latencyMs: result.latencyMs } : { targetId: t.id, name: t.name, ok: false, category: result.category, message: result.message });
       } catch (e) {
         results.push({ targetId: t.id, name: t.name, ok: false, category: 'UNTESTABLE', message: e instanceof AppError ? e.message : 'The test could not run.' });
