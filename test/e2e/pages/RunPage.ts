@@ -7,6 +7,7 @@ export class RunPage {
   readonly startButton: Locator;
   readonly status: Locator;
   readonly hosts: Locator;
+  readonly cancelButton: Locator;
 
   constructor(private readonly page: Page) {
     this.runButton = page.getByRole('button', { name: 'Run', exact: true });
@@ -14,6 +15,12 @@ export class RunPage {
     this.startButton = page.getByTestId('start-run');
     this.status = page.getByTestId('run-status');
     this.hosts = page.getByRole('table', { name: 'Hosts' });
+    this.cancelButton = page.getByRole('button', { name: 'Cancel run', exact: true });
+  }
+
+  /** The run's count of hosts in a status, as the Status panel shows it (`Succeeded: 200`). */
+  count(status: string): Locator {
+    return this.page.getByTestId(`count-${status}`);
   }
 
   heading(jobName: string): Locator {
