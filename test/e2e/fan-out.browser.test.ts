@@ -75,21 +75,26 @@ describe('a fan-out on 200 hosts (browser)', () => {
     await sshd?.stop();
   });
 
-  it('runs a job made in the console on 200 hosts and shows every host succeed with its output', async () => {
+  /** Makes a job for the fleet in the console's editor and starts a run of it from its page. */
+  const runNewJob = async (name: string, command: string): Promise<RunPage> => {
     const jobs = new JobsPage(page);
     await jobs.open(baseUrl, projectId);
     await jobs.createButton.click();
     const editor = new JobEditorPage(page);
     await editor.heading('Create job').waitFor();
-    await editor.fill({ name: 'Who are you', selector: 'fleet=e2e', command: 'echo "hello from $(uname -n)"' });
+    await editor.fill({ name, selector: 'fleet=e2e', command });
     await editor.selectorPreview().getByText(/^Matches more than \d+ targets: web-001, /).waitFor();
     await editor.save();
-    await page.getByRole('heading', { level: 1, name: 'Who are you' }).waitFor();
-
+    await page.getByRole('heading', { level: 1, name }).waitFor();
     const run = new RunPage(page);
     await run.runButton.click();
     await run.startButton.click();
-    await run.heading('Who are you').waitFor();
+    await run.heading(name).waitFor();
+    return run;
+  };
+
+  it('runs a job made in the console on 200 hosts and shows every host succeed with its output', async () => {
+    const run = await runNewJob('Who are you', 'echo "hello from $(uname -n)"');
 
     await run.status.getByText('succeeded', { exact: true }).waitFor({ timeout: 60_000 });
     await run.count('succeeded').getByText(`Succeeded: ${String(HOSTS)}`).waitFor();
@@ -100,18 +105,7 @@ describe('a fan-out on 200 hosts (browser)', () => {
   });
 
   it('cancels a run from its page, and nothing of its step is left running on the host', async () => {
-    const jobs = new JobsPage(page);
-    await jobs.open(baseUrl, projectId);
-    await jobs.createButton.click();
-    const editor = new JobEditorPage(page);
-    await editor.heading('Create job').waitFor();
-    await editor.fill({ name: 'Sleep on it', selector: 'fleet=e2e', command: SLEEP });
-    await editor.save();
-    await page.getByRole('heading', { level: 1, name: 'Sleep on it' }).waitFor();
-    const run = new RunPage(page);
-    await run.runButton.click();
-    await run.startButton.click();
-    await run.heading('Sleep on it').waitFor();
+    const run = await runNewJob('Sleep on it', SLEEP);
     // A host is shown running once it has run a second: the steps are under way on the host.
     await run.count('running').waitFor({ timeout: 60_000 });
     expect((await stepProcesses()).length).toBeGreaterThan(0);
