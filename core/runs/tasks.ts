@@ -105,9 +105,9 @@ export const planRun = async (deps: RunTaskDeps, input: { runId: string }): Prom
   }
   if (run.status !== 'queued' || run.cancelRequested) return nothing;
 
-  const job = await deps.jobs.getVersion(run.projectId, run.jobId, run.jobVersion);
+  // The run's first output waits for Plan: what does not depend on each other is read side by side.
+  const [job, targets] = await Promise.all([deps.jobs.getVersion(run.projectId, run.jobId, run.jobVersion), resolveTargets(deps, run)]);
   if (!job) throw Object.assign(new Error(`Version ${run.jobVersion} of job ${run.jobId} does not exist.`), { name: 'Run.JobMissing' });
-  const targets = await resolveTargets(deps, run);
   const total = targets.length;
   const concurrency = Math.max(1, resolveCount(job.concurrency, total, 'up'));
   const maxErrors = resolveCount(job.maxErrors, total, 'down');
