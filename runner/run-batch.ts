@@ -11,7 +11,7 @@ import type { RunSealer } from '../core/ports/run-sealer';
 import type { HostPatch, RunStore } from '../core/ports/run-store';
 import type { BatchRequest } from '../core/runs/tasks';
 import { stepRunsOn } from '../core/runs/blockers';
-import { allHosts } from '../core/runs/tasks';
+import { allHosts, inPlannedOrder } from '../core/runs/tasks';
 import { errorHostStatuses, finishedRunStatuses, type HostStatus, type RunHost } from '../core/runs/schema';
 import { runBatch, type BatchHostResult } from './executor/batch';
 import { parameterEnv } from './executor/remote-script';
@@ -167,7 +167,9 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
   // Given up already (MarkBatchLost settled its hosts): nothing is left to do.
   if (claim === 'closed') return summary;
   if (claim === 'taken') throw Object.assign(new Error(`Batch ${String(request.batch)} of run ${run.id} is being worked by another runner.`), { name: 'Runner.BatchTaken' });
-  const hosts = batchHosts.filter((h) => h.status === 'pending');
+  // Started in the run's planned order (the store lists them by target id).
+  const named = (h: RunHost) => ({ name: h.targetName, id: h.targetId });
+  const hosts = batchHosts.filter((h) => h.status === 'pending').sort((a, b) => inPlannedOrder(named(a), named(b)));
   const [job, secure, batchTargets] = await Promise.all([
     deps.jobs.getVersion(run.projectId, run.jobId, run.jobVersion),
     run.sealedSecureParameters === undefined ? {} : deps.sealer.open(run.id, run.sealedSecureParameters),

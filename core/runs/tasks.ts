@@ -71,6 +71,13 @@ export const allHosts = async (runs: RunStore, runId: string, batch?: number): P
   return hosts;
 };
 
+/**
+ * The order a run's hosts are planned and started in: by name, as an inventory lists them (then by
+ * id, for names that differ only in case). Plan cuts batches in this order and each runner starts
+ * its batch's hosts in it, so the first hosts named are the first to show output.
+ */
+export const inPlannedOrder = (a: { name: string; id: string }, b: { name: string; id: string }): number => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+
 const resolveTargets = async (deps: RunTaskDeps, run: Run): Promise<Target[]> => {
   const byId = new Map<string, Target>();
   if (run.targets.selector !== undefined) {
@@ -78,7 +85,7 @@ const resolveTargets = async (deps: RunTaskDeps, run: Run): Promise<Target[]> =>
   }
   // A target deleted since the run was asked for is simply not part of it.
   for (const t of await deps.targets.getMany(run.projectId, (run.targets.targetIds ?? []).filter((id) => !byId.has(id)))) byId.set(t.id, t);
-  return [...byId.values()].filter((t) => t.enabled).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  return [...byId.values()].filter((t) => t.enabled).sort(inPlannedOrder);
 };
 
 const batchRequests = (run: Run, hosts: readonly RunHost[], concurrency: number, startedAt: string): PlanOutput => {

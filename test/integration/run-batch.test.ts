@@ -60,7 +60,7 @@ afterAll(async () => {
 });
 
 /** A project with `hosts` targets on the test sshd, a job running `content`, and a planned run of them in batch 0. */
-const plannedRun = async (content: string, hosts = 1) => {
+const plannedRun = async (content: string, hosts = 1, nameOf = (i: number) => `host-${String(i)}`) => {
   const projectId = ids.next('prj');
   const credentialId = ids.next('crd');
   const targetIds = Array.from({ length: hosts }, () => ids.next('tgt'));
@@ -71,7 +71,7 @@ const plannedRun = async (content: string, hosts = 1) => {
     await deps.targets.create({
       id,
       projectId,
-      name: `host-${String(i)}`,
+      name: nameOf(i),
       address: '127.0.0.1',
       port: sshd.port,
       protocol: 'ssh',
@@ -128,7 +128,7 @@ const plannedRun = async (content: string, hosts = 1) => {
     updatedAt: now(),
     version: 1,
   });
-  await deps.runs.putHosts(targetIds.map((id, i) => ({ runId, targetId: id, targetName: `host-${String(i)}`, address: '127.0.0.1', batch: 0, status: 'pending', steps: [], lastSeq: 0, outputBytes: 0 })));
+  await deps.runs.putHosts(targetIds.map((id, i) => ({ runId, targetId: id, targetName: nameOf(i), address: '127.0.0.1', batch: 0, status: 'pending', steps: [], lastSeq: 0, outputBytes: 0 })));
   return { runId, targetId, targetIds };
 };
 
@@ -305,6 +305,19 @@ it("opens a credential and parses its key once for all the batch's hosts", async
   expect(summary).toMatchObject({ hosts: 6, counts: { succeeded: 6 } });
   expect(vaultReads.count).toBe(1);
   expect(parsedKeys).toBe(1);
+}, 60_000);
+
+it("starts a batch's hosts in the run's planned order, by name, not in the store's order of target ids", async () => {
+  // prepare: names the other way round from the order the target ids were made in
+  const { runId } = await plannedRun('true', 6, (i) => `web-${String(6 - i)}`);
+
+  // act: one host at a time
+  await runRunBatch(deps, { runId, batch: 0, concurrency: 1, ...farDeadline() });
+
+  // assess
+  const hosts = (await deps.runs.listHosts(runId, { limit: 10 })).items;
+  const started = [...hosts].sort((a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? '')).map((h) => h.targetName);
+  expect(started).toEqual(['web-1', 'web-2', 'web-3', 'web-4', 'web-5', 'web-6']);
 }, 60_000);
 
 it('counts a finished run from its hosts, whatever counts a runner did or did not send', async () => {
