@@ -1,8 +1,6 @@
-import type { CredentialMaterial } from '../core/inventory/credential-schema';
 import type { ConnectionTester } from '../core/ports/connection-tester';
 import type { NetworkScanner } from '../core/ports/network-scanner';
-import type { SshAuth } from './ssh/client';
-import { sshAuthOf } from './ssh/connect-rules';
+import { sshAuthFor } from './ssh/connect-rules';
 import { scanNetwork } from './discovery/scan';
 import { testConnection } from './ssh/probe';
 import { testWinRmConnection } from './winrm/probe';
@@ -10,17 +8,6 @@ import { winrmClientOptionsOf } from './winrm/step-host';
 
 /** The runner's protocol clients behind core's ports. */
 const TEST_TIMEOUT_MS = 10_000;
-
-/** Targets tested together share their credential's material: one auth each, so its key is parsed once. */
-const sshAuths = new WeakMap<CredentialMaterial, SshAuth>();
-const sshAuthFor = (material: CredentialMaterial): SshAuth => {
-  let auth = sshAuths.get(material);
-  if (auth === undefined) {
-    auth = sshAuthOf(material);
-    sshAuths.set(material, auth);
-  }
-  return auth;
-};
 
 export const runnerConnectionTester: ConnectionTester = {
   test: async ({ target, username, domain, material, trustedFingerprint }) => {

@@ -19,10 +19,9 @@ import { handshakeGate } from './handshake-gate';
 import { outputGathererOf } from './output-gatherer';
 import { errorsIn, runCountsOf } from './run-counts';
 import type { HostConnector, HostRunOptions, OutputSink, StepSpec } from './executor/types';
-import { sshAuthOf } from './ssh/connect-rules';
+import { sshAuthFor } from './ssh/connect-rules';
 import { ConnectionError } from './connection-error';
 import { connectSshSession } from './ssh/session';
-import type { SshAuth } from './ssh/client';
 import { connectWinRmStepHost, winrmClientOptionsOf } from './winrm/step-host';
 
 /**
@@ -236,18 +235,13 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
   const counts = runCountsOf(deps.runs, run.id, errors);
   const handshakes = handshakeGate(deps.options?.firstHandshakes ?? DEFAULT_FIRST_HANDSHAKES);
   // Hosts share credentials: each is read (and its material opened) once per batch.
-  const logins = new Map<string, Promise<{ username: string; domain: string | undefined; material: CredentialMaterial; ssh: SshAuth } | undefined>>();
+  const logins = new Map<string, Promise<{ username: string; domain: string | undefined; material: CredentialMaterial } | undefined>>();
   const loginOf = (credentialId: string) => {
     let login = logins.get(credentialId);
     if (!login) {
       login = deps.credentials
         .get(run.projectId, credentialId)
-        .then(async (c) => {
-          if (!c) return undefined;
-          const material = await deps.vault.get({ projectId: run.projectId, credentialId: c.id }, c.secretVersion);
-          // One auth object per credential, so its key is parsed once for all the batch's hosts.
-          return { username: c.username, domain: c.domain, material, ssh: sshAuthOf(material) };
-        });
+        .then(async (c) => (c ? { username: c.username, domain: c.domain, material: await deps.vault.get({ projectId: run.projectId, credentialId: c.id }, c.secretVersion) } : undefined));
       logins.set(credentialId, login);
     }
     return login;
@@ -276,7 +270,8 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
         host: target.address,
         port: target.port,
         username,
-        auth: login.ssh,
+        // The batch's hosts share the material, so its key is parsed once (sshAuthFor).
+        auth: sshAuthFor(login.material),
         hostKey: { expectedFingerprint: trustedFingerprint(target) },
         timeoutMs,
         signal,

@@ -177,6 +177,20 @@ export const sshAuthOf = (material: CredentialMaterial): SshAuth => {
   return { kind: 'password', password: material.password };
 };
 
+const authsOfMaterial = new WeakMap<CredentialMaterial, SshAuth>();
+/**
+ * One auth per material object: the hosts of a batch, or the targets of a bulk connection test,
+ * share their credential's material, so its key is parsed once (`authMethodOf`).
+ */
+export const sshAuthFor = (material: CredentialMaterial): SshAuth => {
+  let auth = authsOfMaterial.get(material);
+  if (auth === undefined) {
+    auth = sshAuthOf(material);
+    authsOfMaterial.set(material, auth);
+  }
+  return auth;
+};
+
 export const secretsOf = (auth: SshAuth): string[] =>
   auth.kind === 'password' ? [auth.password] : auth.passphrase === undefined ? [] : [auth.passphrase];
 
