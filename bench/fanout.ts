@@ -41,7 +41,6 @@ interface Line {
 /** What one peer measured in one go. */
 type Measured = Omit<Line, 'round'>;
 
-/** CPU time (user + system) of a process, from /proc (clock ticks → ms). */
 /** Context switches of all a process's threads (voluntary: it waited; involuntary: it was preempted). */
 const processSwitches = (pid: number | undefined): number => {
   if (pid === undefined) return 0;
@@ -56,6 +55,7 @@ const processSwitches = (pid: number | undefined): number => {
   }
   return n;
 };
+/** CPU time (user + system) of a process, from /proc (clock ticks → ms). */
 const processCpuMs = (pid: number | undefined): number => {
   if (pid === undefined) return 0;
   try {

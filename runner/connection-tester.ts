@@ -1,6 +1,6 @@
 import type { ConnectionTester } from '../core/ports/connection-tester';
 import type { NetworkScanner } from '../core/ports/network-scanner';
-import { sshAuthFor } from './ssh/connect-rules';
+import { sshAuthOf } from './ssh/connect-rules';
 import { scanNetwork } from './discovery/scan';
 import { testConnection } from './ssh/probe';
 import { testWinRmConnection } from './winrm/probe';
@@ -22,7 +22,7 @@ export const runnerConnectionTester: ConnectionTester = {
         timeoutMs: TEST_TIMEOUT_MS,
       });
     }
-    const result = await testConnection({ host: target.address, port: target.port, hostKeyFingerprint: trustedFingerprint }, { username, auth: sshAuthFor(material) }, { timeoutMs: TEST_TIMEOUT_MS });
+    const result = await testConnection({ host: target.address, port: target.port, hostKeyFingerprint: trustedFingerprint }, { username, auth: sshAuthOf(material) }, { timeoutMs: TEST_TIMEOUT_MS });
     if (!result.ok) return result;
     return { ok: true, latencyMs: result.latencyMs, os: `${result.os.kernel} ${result.os.release} ${result.os.machine}`, hostKeyFingerprint: result.hostKeyFingerprint };
   },

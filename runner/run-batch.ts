@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../core/clock';
 import { trustedFingerprint } from '../core/inventory/targets-service';
+import { loginsOf } from '../core/inventory/credentials-service';
 import type { CredentialStore, TargetStore } from '../core/ports/inventory-store';
-import type { CredentialMaterial } from '../core/inventory/credential-schema';
 import type { JobStore } from '../core/ports/job-store';
 import type { CredentialVault } from '../core/ports/vault';
 import type { OutputLog } from '../core/ports/output-log';
@@ -19,7 +19,7 @@ import { handshakeGate } from './handshake-gate';
 import { outputGathererOf } from './output-gatherer';
 import { errorsIn, runCountsOf } from './run-counts';
 import type { HostConnector, HostRunOptions, OutputSink, StepSpec } from './executor/types';
-import { sshAuthFor } from './ssh/connect-rules';
+import { sshAuthOf } from './ssh/connect-rules';
 import { ConnectionError } from './connection-error';
 import { connectSshSession } from './ssh/session';
 import { connectWinRmStepHost, winrmClientOptionsOf } from './winrm/step-host';
@@ -235,17 +235,7 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
   const counts = runCountsOf(deps.runs, run.id, errors);
   const handshakes = handshakeGate(deps.options?.firstHandshakes ?? DEFAULT_FIRST_HANDSHAKES);
   // Hosts share credentials: each is read (and its material opened) once per batch.
-  const logins = new Map<string, Promise<{ username: string; domain: string | undefined; material: CredentialMaterial } | undefined>>();
-  const loginOf = (credentialId: string) => {
-    let login = logins.get(credentialId);
-    if (!login) {
-      login = deps.credentials
-        .get(run.projectId, credentialId)
-        .then(async (c) => (c ? { username: c.username, domain: c.domain, material: await deps.vault.get({ projectId: run.projectId, credentialId: c.id }, c.secretVersion) } : undefined));
-      logins.set(credentialId, login);
-    }
-    return login;
-  };
+  const loginOf = loginsOf(deps, run.projectId);
   // A mixed fleet: each host runs the job's steps for its kind, in job order (core/runs/blockers.ts).
   const stepsFor = (targetId: string): readonly StepSpec[] => {
     const target = targets.get(targetId);
@@ -256,13 +246,13 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
     if (!target) throw new ConnectionError('DNS', 'The target was deleted during the run.');
     const login = target.credentialId === undefined ? undefined : await loginOf(target.credentialId);
     if (!login) throw new ConnectionError('AUTH_FAILED', 'The target has no usable credential.');
-    const username = target.username ?? login.username;
+    const username = target.username ?? login.credential.username;
     const timeoutMs = deps.options?.connectTimeoutMs ?? 15_000;
     // A few handshakes at once at first, so the first hosts' output comes early; more as they end.
     if (target.protocol === 'winrm') {
       const { winrm } = target;
       if (winrm === undefined || login.material.kind !== 'winrm-password') throw new ConnectionError('AUTH_FAILED', 'A WinRM target needs its WinRM options and a winrm-password credential.');
-      const options = winrmClientOptionsOf({ address: target.address, port: target.port, winrm, username, domain: login.domain, password: login.material.password }, timeoutMs);
+      const options = winrmClientOptionsOf({ address: target.address, port: target.port, winrm, username, domain: login.credential.domain, password: login.material.password }, timeoutMs);
       return handshakes.run(() => connectWinRmStepHost(options, parameterEnv(parameters), signal));
     }
     return handshakes.run(() =>
@@ -270,8 +260,7 @@ export const runRunBatch = async (deps: RunBatchDeps, request: BatchRequest): Pr
         host: target.address,
         port: target.port,
         username,
-        // The batch's hosts share the material, so its key is parsed once (sshAuthFor).
-        auth: sshAuthFor(login.material),
+        auth: sshAuthOf(login.material),
         hostKey: { expectedFingerprint: trustedFingerprint(target) },
         timeoutMs,
         signal,

@@ -7,7 +7,7 @@ import type { Page } from '../pagination';
 import { eventOf, type EventBus } from '../ports/event-bus';
 import type { CredentialStore } from '../ports/inventory-store';
 import type { CredentialVault } from '../ports/vault';
-import { materialOf, type CreateCredentialInput, type Credential, type RotateCredentialInput } from './credential-schema';
+import { materialOf, type CreateCredentialInput, type Credential, type CredentialMaterial, type RotateCredentialInput } from './credential-schema';
 
 /** Reads a private key's public fingerprint, or says why the key cannot be used (the runner's SSH library knows). */
 export type KeyInspector = (privateKey: string, passphrase?: string) => { ok: true; fingerprint: string } | { ok: false; message: string };
@@ -114,4 +114,28 @@ export const deleteCredential = async (deps: CredentialDeps, by: Principal, proj
   await deps.credentials.delete(current);
   await deps.vault.delete({ projectId, credentialId });
   await deps.bus.publish([eventOf(CredentialDeleted, { projectId, actor: actorOf(by), credential: ref(current) })]);
+};
+
+/** A credential with its secret, as connections use it. */
+export interface Login {
+  credential: Credential;
+  material: CredentialMaterial;
+}
+
+/**
+ * Reads each credential of a project (and fetches its current secret) once, however many hosts use
+ * it: a run's batch or a bulk connection test. The hosts then share one material object, so the
+ * runner parses its key once (a passphrase's key derivation costs 0.1–0.3 s of CPU). Undefined: the
+ * credential no longer exists.
+ */
+export const loginsOf = (deps: { credentials: Pick<CredentialStore, 'get'>; vault: Pick<CredentialVault, 'get'> }, projectId: string) => {
+  const logins = new Map<string, Promise<Login | undefined>>();
+  return (credentialId: string): Promise<Login | undefined> => {
+    let login = logins.get(credentialId);
+    if (login === undefined) {
+      login = deps.credentials.get(projectId, credentialId).then(async (credential) => (credential ? { credential, material: await deps.vault.get({ projectId, credentialId: credential.id }, credential.secretVersion) } : undefined));
+      logins.set(credentialId, login);
+    }
+    return login;
+  };
 };

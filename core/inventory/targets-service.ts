@@ -9,7 +9,8 @@ import type { NetworkScanner } from '../ports/network-scanner';
 import { eventOf, type DomainEvent, type EventBus } from '../ports/event-bus';
 import type { CredentialStore, TargetStore } from '../ports/inventory-store';
 import type { CredentialVault } from '../ports/vault';
-import type { Credential, CredentialKind, CredentialMaterial } from './credential-schema';
+import type { CredentialKind } from './credential-schema';
+import { loginsOf } from './credentials-service';
 import { matchesSelector, type Selector } from './selector';
 import { defaultPort, type CreateTargetInput, type Target, type UpdateTargetInput } from './target-schema';
 
@@ -180,24 +181,12 @@ export const acceptHostKey = async (deps: TargetDeps, by: Principal, projectId: 
 /** The fingerprint connections must see: a pin set by an admin, else the key trusted on first use. */
 export const trustedFingerprint = (t: Target): string | undefined => t.hostKeyFingerprint ?? t.hostKey?.fingerprint;
 
-type Login = { credential: Credential; material: CredentialMaterial } | undefined;
-
-/**
- * `logins`: credentials already read, for testing many targets; they share their credential's
- * material object, so the tester can parse a key (and run a passphrase's key derivation) once.
- */
-export const testTarget = async (deps: TargetDeps, by: Principal, projectId: string, targetId: string, logins = new Map<string, Promise<Login>>()) => {
+/** `loginOf`: credentials already read, when testing many targets (`loginsOf`). */
+export const testTarget = async (deps: TargetDeps, by: Principal, projectId: string, targetId: string, loginOf = loginsOf(deps, projectId)) => {
   const target = await mustGet(deps, projectId, targetId);
   const { credentialId } = target;
   if (credentialId === undefined) throw new AppError('UNPROCESSABLE', 'Give the target a credential before testing it.', { field: 'credentialId' });
-  let login = logins.get(credentialId);
-  if (login === undefined) {
-    login = deps.credentials
-      .get(projectId, credentialId)
-      .then(async (c) => (c ? { credential: c, material: await deps.vault.get({ projectId, credentialId: c.id }, c.secretVersion) } : undefined));
-    logins.set(credentialId, login);
-  }
-  const found = await login;
+  const found = await loginOf(credentialId);
   if (!found) throw new AppError('UNPROCESSABLE', `The target's credential '${credentialId}' no longer exists.`, { field: 'credentialId' });
   const { credential, material } = found;
   const trusted = trustedFingerprint(target);
@@ -237,14 +226,14 @@ export const testTargets = async (deps: TargetDeps, by: Principal, projectId: st
   const targets = await selectTargets(deps, projectId, filter);
   const results: { targetId: string; name: string; ok: boolean; category?: string; message?: string; latencyMs?: number }[] = [];
   // Each credential read (and its secret fetched) once for all the targets that use it.
-  const logins = new Map<string, Promise<Login>>();
+  const loginOf = loginsOf(deps, projectId);
   let next = 0;
   const worker = async () => {
     while (next < targets.length) {
       const t = targets[next++];
       if (!t) break;
       try {
-        const { result } = await testTarget(deps, by, projectId, t.id, logins);
+        const { result } = await testTarget(deps, by, projectId, t.id, loginOf);
         results.push(result.ok ? { targetId: t.id, name: t.name, ok: true, latencyMs: result.latencyMs } : { targetId: t.id, name: t.name, ok: false, category: result.category, message: result.message });
       } catch (e) {
         results.push({ targetId: t.id, name: t.name, ok: false, category: 'UNTESTABLE', message: e instanceof AppError ? e.message : 'The test could not run.' });

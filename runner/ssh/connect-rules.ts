@@ -171,21 +171,16 @@ export const authMethodOf = (username: string, auth: SshAuth): PasswordAuthMetho
   return { type: 'publickey', username, key } satisfies PublicKeyAuthMethod;
 };
 
-/** A credential's material as SSH authentication (WinRM passwords are for WinRM targets only). */
-export const sshAuthOf = (material: CredentialMaterial): SshAuth => {
-  if (material.kind === 'ssh-key') return { kind: 'key', privateKey: material.privateKey, ...(material.passphrase === undefined ? {} : { passphrase: material.passphrase }) };
-  return { kind: 'password', password: material.password };
-};
-
 const authsOfMaterial = new WeakMap<CredentialMaterial, SshAuth>();
 /**
- * One auth per material object: the hosts of a batch, or the targets of a bulk connection test,
- * share their credential's material, so its key is parsed once (`authMethodOf`).
+ * A credential's material as SSH authentication (WinRM passwords are for WinRM targets only). One
+ * auth per material object: the hosts of a batch, or the targets of a bulk connection test, share
+ * their credential's material (`loginsOf`), so its key is parsed once (`authMethodOf`).
  */
-export const sshAuthFor = (material: CredentialMaterial): SshAuth => {
+export const sshAuthOf = (material: CredentialMaterial): SshAuth => {
   let auth = authsOfMaterial.get(material);
   if (auth === undefined) {
-    auth = sshAuthOf(material);
+    auth = material.kind === 'ssh-key' ? { kind: 'key', privateKey: material.privateKey, ...(material.passphrase === undefined ? {} : { passphrase: material.passphrase }) } : { kind: 'password', password: material.password };
     authsOfMaterial.set(material, auth);
   }
   return auth;
